@@ -1,0 +1,87 @@
+package io.github.kinesisconsumer.kinesis;
+
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What one GetRecords call on one shard brought: records in sequence order, the lag, and whether
+ * the shard has ended.
+ */
+public final class FetchResult {
+
+    private final String shardId;
+    private final List<Record> records;
+    private final long bytes;
+    private final Long millisBehindLatest;
+    private final boolean shardEnd;
+    private final List<String> childShardIds;
+    private final StartingPosition resumeInside;
+
+    FetchResult(
+            String shardId,
+            List<Record> records,
+            long bytes,
+            Long millisBehindLatest,
+            boolean shardEnd,
+            List<String> childShardIds,
+            StartingPosition resumeInside) {
+        this.shardId = shardId;
+        this.records = records;
+        this.bytes = bytes;
+        this.millisBehindLatest = millisBehindLatest;
+        this.shardEnd = shardEnd;
+        this.childShardIds = childShardIds;
+        this.resumeInside = resumeInside;
+    }
+
+    public String shardId() {
+        return shardId;
+    }
+
+    /** Raw Kinesis records; aggregated records are not yet split into user records. */
+    public List<Record> records() {
+        return records;
+    }
+
+    /** Payload bytes of {@link #records()}. */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** How far behind the tip of the shard this fetch is, or null if the service did not say. */
+    public Long millisBehindLatest() {
+        return millisBehindLatest;
+    }
+
+    /** True when the shard is closed and every record has been returned. */
+    public boolean isShardEnd() {
+        return shardEnd;
+    }
+
+    /** The children named by the service at shard end (empty if it names none). */
+    public List<String> childShardIds() {
+        return childShardIds == null ? Collections.emptyList() : childShardIds;
+    }
+
+    /**
+     * When reading resumed inside an aggregated record, that position: user records of that
+     * sequence number up to its sub-sequence number are already consumed. Otherwise null.
+     */
+    public StartingPosition resumeInside() {
+        return resumeInside;
+    }
+
+    @Override
+    public String toString() {
+        return "FetchResult{"
+                + shardId
+                + ", records="
+                + records.size()
+                + ", millisBehindLatest="
+                + millisBehindLatest
+                + (shardEnd ? ", shardEnd children=" + childShardIds() : "")
+                + "}";
+    }
+}

@@ -1,0 +1,11 @@
+package io.github.kinesisconsumer.kinesis;
+
+/** A Kinesis API call failed for good: not retryable, or retries used up. */
+public class KinesisCallException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public KinesisCallException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

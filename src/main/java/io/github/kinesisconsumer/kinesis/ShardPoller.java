@@ -1,0 +1,386 @@
+package io.github.kinesisconsumer.kinesis;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Polls many shards of one stream from one scheduler thread with an asynchronous client: each shard
+ * has at most one call in flight, and its next GetRecords starts as soon as the last one returned,
+ * the per-shard call budget allows, and the buffer has room. The caller takes results with {@link
+ * #poll}; fetching pauses while {@link PollerOptions#maxBufferedBytes()} are waiting to be taken.
+ *
+ * <p>Throttling and transient errors are retried with backoff and jitter; an expired iterator is
+ * taken again after the last fetched record, so nothing is lost or repeated. Any other error of a
+ * shard is rethrown by {@link #poll}.
+ */
+public final class ShardPoller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardPoller.class);
+    private static final Object WAKEUP = new Object();
+
+    private final KinesisAsyncClient client;
+    private final StreamRef stream;
+    private final PollerOptions options;
+    private final Backoff backoff;
+    private final long spacingNanos;
+    private final long idleNanos;
+    private final ScheduledExecutorService scheduler;
+    private final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
+    private final AtomicLong bufferedBytes = new AtomicLong();
+    private final PollerMetrics metrics = new PollerMetrics();
+
+    /** Shard state, touched only on the scheduler thread. */
+    private final Map<String, Cursor> cursors = new HashMap<>();
+
+    private final Set<Cursor> paused = new LinkedHashSet<>();
+    private volatile boolean closed;
+
+    public ShardPoller(KinesisAsyncClient client, StreamRef stream, PollerOptions options) {
+        this.client = client;
+        this.stream = stream;
+        this.options = options;
+        this.backoff = options.backoff();
+        this.spacingNanos = options.minCallSpacingNanos();
+        this.idleNanos = options.idlePollInterval().toNanos();
+        this.scheduler =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "kinesis-poller-" + stream.name());
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
+
+    public PollerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Starts polling {@code shardId} from {@code position}. */
+    public void addShard(String shardId, StartingPosition position) {
+        scheduler.execute(
+                () -> {
+                    if (cursors.containsKey(shardId)) {
+                        LOG.warn("shard {} is already polled; ignoring second add", shardId);
+                        return;
+                    }
+                    Cursor cursor = new Cursor(shardId, position);
+                    cursors.put(shardId, cursor);
+                    LOG.info("polling shard {} of stream {} from {}", shardId, stream, position);
+                    schedule(cursor, 0);
+                });
+    }
+
+    /** Stops polling a shard; results already fetched for it may still come out of poll. */
+    public void removeShard(String shardId) {
+        scheduler.execute(
+                () -> {
+                    Cursor cursor = cursors.remove(shardId);
+                    if (cursor != null) {
+                        cursor.removed = true;
+                        paused.remove(cursor);
+                    }
+                });
+    }
+
+    /**
+     * Waits up to {@code timeout} for results, then returns all that are ready (maybe none, on
+     * timeout or {@link #wakeup()}).
+     *
+     * @throws KinesisCallException when a shard failed with an error that is not retried
+     */
+    public List<FetchResult> poll(long timeout, TimeUnit unit) throws InterruptedException {
+        List<FetchResult> out = new ArrayList<>();
+        Object first = results.poll(timeout, unit);
+        if (first == null) {
+            return out;
+        }
+        List<Object> taken = new ArrayList<>();
+        taken.add(first);
+        results.drainTo(taken);
+        long released = 0;
+        RuntimeException failure = null;
+        for (Object item : taken) {
+            if (item instanceof FetchResult) {
+                FetchResult result = (FetchResult) item;
+                released += result.bytes();
+                out.add(result);
+            } else if (item instanceof RuntimeException && failure == null) {
+                failure = (RuntimeException) item;
+            }
+        }
+        if (released > 0
+                && bufferedBytes.addAndGet(-released) < options.maxBufferedBytes()
+                && !closed) {
+            scheduler.execute(this::resumePaused);
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return out;
+    }
+
+    /** Makes a blocked {@link #poll} return at once. */
+    public void wakeup() {
+        results.add(WAKEUP);
+    }
+
+    /** Bytes fetched and not yet taken by {@link #poll}. */
+    public long bufferedBytes() {
+        return bufferedBytes.get();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        wakeup();
+    }
+
+    private void resumePaused() {
+        if (paused.isEmpty() || bufferedBytes.get() >= options.maxBufferedBytes()) {
+            return;
+        }
+        List<Cursor> resume = new ArrayList<>(paused);
+        paused.clear();
+        for (Cursor cursor : resume) {
+            schedule(cursor, 0);
+        }
+    }
+
+    private void schedule(Cursor cursor, long delayNanos) {
+        if (closed || cursor.removed) {
+            return;
+        }
+        long wait = Math.max(delayNanos, cursor.nextCallAllowedNanos - System.nanoTime());
+        if (wait <= 0) {
+            fetch(cursor);
+        } else {
+            scheduler.schedule(() -> fetch(cursor), wait, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void fetch(Cursor cursor) {
+        if (closed || cursor.removed) {
+            return;
+        }
+        if (bufferedBytes.get() >= options.maxBufferedBytes()) {
+            paused.add(cursor);
+            return;
+        }
+        if (cursor.iterator == null) {
+            requestIterator(cursor);
+            return;
+        }
+        long now = System.nanoTime();
+        if (now < cursor.nextCallAllowedNanos) {
+            scheduler.schedule(
+                    () -> fetch(cursor), cursor.nextCallAllowedNanos - now, TimeUnit.NANOSECONDS);
+            return;
+        }
+        cursor.nextCallAllowedNanos = now + spacingNanos;
+        metrics.getRecordsCalls.increment();
+        GetRecordsRequest.Builder request =
+                GetRecordsRequest.builder()
+                        .shardIterator(cursor.iterator)
+                        .limit(options.recordsPerCall());
+        if (stream.arn() != null) {
+            request.streamARN(stream.arn());
+        }
+        try {
+            client.getRecords(request.build())
+                    .whenCompleteAsync(
+                            (response, error) -> onRecords(cursor, now, response, error),
+                            scheduler);
+        } catch (RuntimeException e) {
+            onRecords(cursor, now, null, e);
+        }
+    }
+
+    private void requestIterator(Cursor cursor) {
+        StartingPosition position =
+                cursor.lastSequenceNumber != null
+                        ? StartingPosition.afterSequenceNumber(cursor.lastSequenceNumber)
+                        : cursor.start;
+        GetShardIteratorRequest.Builder request =
+                position.applyTo(GetShardIteratorRequest.builder().shardId(cursor.shardId));
+        if (stream.arn() != null) {
+            request.streamARN(stream.arn());
+        } else {
+            request.streamName(stream.name());
+        }
+        try {
+            client.getShardIterator(request.build())
+                    .whenCompleteAsync(
+                            (response, error) -> {
+                                if (error != null) {
+                                    onError(cursor, "GetShardIterator", error);
+                                } else if (!cursor.removed) {
+                                    cursor.iterator = response.shardIterator();
+                                    cursor.failures = 0;
+                                    if (cursor.iterator == null) {
+                                        finish(cursor, List.of());
+                                    } else {
+                                        fetch(cursor);
+                                    }
+                                }
+                            },
+                            scheduler);
+        } catch (RuntimeException e) {
+            onError(cursor, "GetShardIterator", e);
+        }
+    }
+
+    private void onRecords(
+            Cursor cursor, long startNanos, GetRecordsResponse response, Throwable error) {
+        if (cursor.removed || closed) {
+            return;
+        }
+        if (error != null) {
+            onError(cursor, "GetRecords", error);
+            return;
+        }
+        long latency = System.nanoTime() - startNanos;
+        metrics.lastFetchLatencyNanos = latency;
+        metrics.fetchNanos.add(latency);
+        cursor.failures = 0;
+        List<Record> records = response.records();
+        Long behind = response.millisBehindLatest();
+        if (behind != null) {
+            metrics.millisBehindLatest.put(cursor.shardId, behind);
+        }
+        StartingPosition resumeInside = null;
+        if (cursor.lastSequenceNumber == null && cursor.start.resumesInsideAggregate()) {
+            resumeInside = cursor.start;
+        }
+        long bytes = 0;
+        if (!records.isEmpty()) {
+            for (int i = 0; i < records.size(); i++) {
+                bytes += records.get(i).data().asByteArrayUnsafe().length;
+            }
+            cursor.lastSequenceNumber = records.get(records.size() - 1).sequenceNumber();
+            metrics.recordsFetched.add(records.size());
+            metrics.bytesFetched.add(bytes);
+        }
+        cursor.iterator = response.nextShardIterator();
+        boolean end = cursor.iterator == null;
+        if (!records.isEmpty() || end) {
+            List<String> children = end ? childIds(response.childShards()) : List.of();
+            bufferedBytes.addAndGet(bytes);
+            results.add(
+                    new FetchResult(
+                            cursor.shardId, records, bytes, behind, end, children, resumeInside));
+        }
+        if (end) {
+            LOG.info("shard {} of stream {} ended", cursor.shardId, stream);
+            cursors.remove(cursor.shardId);
+            cursor.removed = true;
+            return;
+        }
+        boolean more = records.size() >= options.recordsPerCall() || (behind != null && behind > 0);
+        schedule(cursor, records.isEmpty() && !more ? idleNanos : 0);
+    }
+
+    private void finish(Cursor cursor, List<String> children) {
+        results.add(new FetchResult(cursor.shardId, List.of(), 0, null, true, children, null));
+        cursors.remove(cursor.shardId);
+        cursor.removed = true;
+    }
+
+    private static List<String> childIds(List<ChildShard> childShards) {
+        if (childShards == null || childShards.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>(childShards.size());
+        for (ChildShard child : childShards) {
+            ids.add(child.shardId());
+        }
+        return ids;
+    }
+
+    private void onError(Cursor cursor, String call, Throwable error) {
+        if (cursor.removed || closed) {
+            return;
+        }
+        Throwable cause = KinesisErrors.unwrap(error);
+        if (cause instanceof ExpiredIteratorException) {
+            metrics.iteratorRefreshes.increment();
+            LOG.info(
+                    "iterator of shard {} expired; taking a new one after {}",
+                    cursor.shardId,
+                    cursor.lastSequenceNumber != null ? cursor.lastSequenceNumber : cursor.start);
+            cursor.iterator = null;
+            schedule(cursor, 0);
+            return;
+        }
+        if (KinesisErrors.isTransient(cause)) {
+            boolean throttled = KinesisErrors.isThrottling(cause);
+            (throttled ? metrics.throttledCalls : metrics.transientErrors).increment();
+            cursor.failures++;
+            long delayMillis = backoff.delayMillis(cursor.failures);
+            if (cursor.failures == 1 || cursor.failures % 20 == 0) {
+                LOG.warn(
+                        "{} on shard {} of stream {} failed ({} in a row): {}; retrying in {} ms",
+                        call,
+                        cursor.shardId,
+                        stream,
+                        cursor.failures,
+                        cause.toString(),
+                        delayMillis);
+            }
+            schedule(cursor, TimeUnit.MILLISECONDS.toNanos(delayMillis));
+            return;
+        }
+        cursors.remove(cursor.shardId);
+        cursor.removed = true;
+        String message =
+                call
+                        + " on shard "
+                        + cursor.shardId
+                        + " of stream '"
+                        + stream
+                        + "' failed: "
+                        + cause
+                        + (cause instanceof ResourceNotFoundException
+                                ? " (was the stream or shard deleted?)"
+                                : "");
+        LOG.error(message);
+        results.add(new KinesisCallException(message, cause));
+    }
+
+    private static final class Cursor {
+        final String shardId;
+        final StartingPosition start;
+        String iterator;
+        String lastSequenceNumber;
+        long nextCallAllowedNanos;
+        int failures;
+        boolean removed;
+
+        Cursor(String shardId, StartingPosition start) {
+            this.shardId = shardId;
+            this.start = start;
+            this.nextCallAllowedNanos = System.nanoTime();
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package io.github.kinesisconsumer.kinesis;
+
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Where to start reading a shard: {@code LATEST}, {@code TRIM_HORIZON}, {@code AT_TIMESTAMP}, or
+ * at/after a sequence number.
+ *
+ * <p>A position after a sequence number may carry a sub-sequence number, the index of a user record
+ * inside a KPL aggregate. Such a position resumes inside the aggregate: the aggregate is fetched
+ * again and its user records up to and including that sub-sequence number are skipped.
+ */
+public final class StartingPosition implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Marks a position that is not inside an aggregated record. */
+    public static final long NO_SUB_SEQUENCE = -1L;
+
+    /** The kinds of starting position. */
+    public enum Type {
+        LATEST,
+        TRIM_HORIZON,
+        AT_TIMESTAMP,
+        AT_SEQUENCE_NUMBER,
+        AFTER_SEQUENCE_NUMBER
+    }
+
+    private static final StartingPosition LATEST_POSITION =
+            new StartingPosition(Type.LATEST, null, NO_SUB_SEQUENCE, null);
+    private static final StartingPosition TRIM_HORIZON_POSITION =
+            new StartingPosition(Type.TRIM_HORIZON, null, NO_SUB_SEQUENCE, null);
+
+    private final Type type;
+    private final String sequenceNumber;
+    private final long subSequenceNumber;
+    private final Instant timestamp;
+
+    private StartingPosition(
+            Type type, String sequenceNumber, long subSequenceNumber, Instant timestamp) {
+        this.type = type;
+        this.sequenceNumber = sequenceNumber;
+        this.subSequenceNumber = subSequenceNumber;
+        this.timestamp = timestamp;
+    }
+
+    /** Starts after the newest record at the time the shard iterator is taken. */
+    public static StartingPosition latest() {
+        return LATEST_POSITION;
+    }
+
+    /** Starts at the oldest record still retained in the shard. */
+    public static StartingPosition trimHorizon() {
+        return TRIM_HORIZON_POSITION;
+    }
+
+    /** Starts at the first record that arrived at or after {@code timestamp}. */
+    public static StartingPosition atTimestamp(Instant timestamp) {
+        if (timestamp == null) {
+            throw new IllegalArgumentException(
+                    "AT_TIMESTAMP needs a timestamp: call atTimestamp(Instant) with a non-null"
+                            + " instant");
+        }
+        return new StartingPosition(Type.AT_TIMESTAMP, null, NO_SUB_SEQUENCE, timestamp);
+    }
+
+    /** Starts at the record with this sequence number (inclusive). */
+    public static StartingPosition atSequenceNumber(String sequenceNumber) {
+        return new StartingPosition(
+                Type.AT_SEQUENCE_NUMBER, checkSequence(sequenceNumber), NO_SUB_SEQUENCE, null);
+    }
+
+    /** Starts after the record with this sequence number. */
+    public static StartingPosition afterSequenceNumber(String sequenceNumber) {
+        return afterSequenceNumber(sequenceNumber, NO_SUB_SEQUENCE);
+    }
+
+    /**
+     * Starts after the user record {@code subSequenceNumber} of the aggregated record {@code
+     * sequenceNumber}; with {@link #NO_SUB_SEQUENCE}, after the whole record.
+     */
+    public static StartingPosition afterSequenceNumber(
+            String sequenceNumber, long subSequenceNumber) {
+        if (subSequenceNumber < NO_SUB_SEQUENCE) {
+            throw new IllegalArgumentException(
+                    "sub-sequence number must be >= 0, or NO_SUB_SEQUENCE (-1), but was "
+                            + subSequenceNumber);
+        }
+        return new StartingPosition(
+                Type.AFTER_SEQUENCE_NUMBER, checkSequence(sequenceNumber), subSequenceNumber, null);
+    }
+
+    private static String checkSequence(String sequenceNumber) {
+        if (sequenceNumber == null || sequenceNumber.isEmpty()) {
+            throw new IllegalArgumentException("sequence number must not be null or empty");
+        }
+        for (int i = 0; i < sequenceNumber.length(); i++) {
+            char c = sequenceNumber.charAt(i);
+            if (c < '0' || c > '9') {
+                throw new IllegalArgumentException(
+                        "sequence number must be decimal digits, but was '" + sequenceNumber + "'");
+            }
+        }
+        return sequenceNumber;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    /** The sequence number, or null for LATEST, TRIM_HORIZON and AT_TIMESTAMP. */
+    public String sequenceNumber() {
+        return sequenceNumber;
+    }
+
+    /** The sub-sequence number, or {@link #NO_SUB_SEQUENCE}. */
+    public long subSequenceNumber() {
+        return subSequenceNumber;
+    }
+
+    /** The timestamp of an AT_TIMESTAMP position, else null. */
+    public Instant timestamp() {
+        return timestamp;
+    }
+
+    /** Whether this position resumes inside an aggregated record. */
+    public boolean resumesInsideAggregate() {
+        return type == Type.AFTER_SEQUENCE_NUMBER && subSequenceNumber != NO_SUB_SEQUENCE;
+    }
+
+    /**
+     * Fills the iterator type and its argument into a GetShardIterator request. A position inside
+     * an aggregate asks for the aggregate itself ({@code AT_SEQUENCE_NUMBER}); the caller skips the
+     * user records already consumed.
+     */
+    public GetShardIteratorRequest.Builder applyTo(GetShardIteratorRequest.Builder request) {
+        switch (type) {
+            case LATEST:
+                return request.shardIteratorType(ShardIteratorType.LATEST);
+            case TRIM_HORIZON:
+                return request.shardIteratorType(ShardIteratorType.TRIM_HORIZON);
+            case AT_TIMESTAMP:
+                return request.shardIteratorType(ShardIteratorType.AT_TIMESTAMP)
+                        .timestamp(timestamp);
+            case AT_SEQUENCE_NUMBER:
+                return request.shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                        .startingSequenceNumber(sequenceNumber);
+            case AFTER_SEQUENCE_NUMBER:
+                return request.shardIteratorType(
+                                resumesInsideAggregate()
+                                        ? ShardIteratorType.AT_SEQUENCE_NUMBER
+                                        : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                        .startingSequenceNumber(sequenceNumber);
+            default:
+                throw new IllegalStateException("unknown type " + type);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof StartingPosition)) {
+            return false;
+        }
+        StartingPosition that = (StartingPosition) o;
+        return subSequenceNumber == that.subSequenceNumber
+                && type == that.type
+                && Objects.equals(sequenceNumber, that.sequenceNumber)
+                && Objects.equals(timestamp, that.timestamp);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(type, sequenceNumber, subSequenceNumber, timestamp);
+    }
+
+    @Override
+    public String toString() {
+        switch (type) {
+            case AT_TIMESTAMP:
+                return "AT_TIMESTAMP(" + timestamp + ")";
+            case AT_SEQUENCE_NUMBER:
+                return "AT_SEQUENCE_NUMBER(" + sequenceNumber + ")";
+            case AFTER_SEQUENCE_NUMBER:
+                return subSequenceNumber == NO_SUB_SEQUENCE
+                        ? "AFTER_SEQUENCE_NUMBER(" + sequenceNumber + ")"
+                        : "AFTER_SEQUENCE_NUMBER(" + sequenceNumber + "/" + subSequenceNumber + ")";
+            default:
+                return type.name();
+        }
+    }
+}
