@@ -45,8 +45,14 @@ public final class PollerOptions implements Serializable {
         return callsPerSecondPerShard;
     }
 
+    /**
+     * The least time between the starts of two calls on one shard: {@code 1 / budget} plus a margin
+     * of 2 % (at least 5 ms), so that network jitter cannot push six calls into one second at the
+     * service.
+     */
     public long minCallSpacingNanos() {
-        return (long) Math.ceil(1_000_000_000d / callsPerSecondPerShard);
+        double spacing = 1_000_000_000d / callsPerSecondPerShard;
+        return (long) Math.ceil(spacing + Math.max(spacing * 0.02, 5_000_000d));
     }
 
     /** Pause after a GetRecords call that returned nothing. */

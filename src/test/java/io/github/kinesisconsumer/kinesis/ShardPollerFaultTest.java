@@ -1,0 +1,199 @@
+package io.github.kinesisconsumer.kinesis;
+
+import io.github.kinesisconsumer.testing.FakeKinesis;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The poller against a scripted fake: throttling, expired iterators, budget, backpressure. */
+class ShardPollerFaultTest {
+
+    private static final StreamRef STREAM = StreamRef.ofName("fake");
+
+    private static PollerOptions.Builder fast() {
+        return PollerOptions.builder()
+                .callsPerSecondPerShard(50)
+                .idlePollInterval(Duration.ofMillis(5))
+                .backoff(Duration.ofMillis(5), Duration.ofMillis(40));
+    }
+
+    @Test
+    void throttlingBacksOffAndRecovers() throws Exception {
+        FakeKinesis fake =
+                new FakeKinesis()
+                        .shard("s0", 2_000)
+                        .shard("s1", 2_000)
+                        .fault(
+                                (shard, call) ->
+                                        call % 3 == 0 || call <= 4
+                                                ? FakeKinesis.throttled()
+                                                : null);
+        try (ShardPoller poller =
+                new ShardPoller(fake, STREAM, fast().recordsPerCall(100).build())) {
+            poller.addShard("s0", StartingPosition.trimHorizon());
+            poller.addShard("s1", StartingPosition.trimHorizon());
+            PollingReader reader =
+                    new PollingReader().readUntil(poller, 4_000, 2, Duration.ofSeconds(30));
+            reader.drainFor(poller, Duration.ofMillis(200));
+
+            assertInOrder(reader, "s0", 2_000);
+            assertInOrder(reader, "s1", 2_000);
+            assertThat(poller.metrics().throttledCalls()).isGreaterThanOrEqualTo(8);
+            assertThat(poller.metrics().recordsFetched()).isEqualTo(4_000);
+        }
+    }
+
+    @Test
+    void serverErrorsAreRetried() throws Exception {
+        FakeKinesis fake =
+                new FakeKinesis()
+                        .shard("s0", 500)
+                        .fault((shard, call) -> call % 2 == 0 ? FakeKinesis.serverError() : null);
+        try (ShardPoller poller =
+                new ShardPoller(fake, STREAM, fast().recordsPerCall(50).build())) {
+            poller.addShard("s0", StartingPosition.trimHorizon());
+            PollingReader reader =
+                    new PollingReader().readUntil(poller, 500, 1, Duration.ofSeconds(30));
+            reader.drainFor(poller, Duration.ofMillis(100));
+            assertInOrder(reader, "s0", 500);
+            assertThat(poller.metrics().transientErrors()).isGreaterThanOrEqualTo(9);
+        }
+    }
+
+    @Test
+    void expiredIteratorsResumeAfterTheLastFetchedRecord() throws Exception {
+        FakeKinesis fake = new FakeKinesis().shard("s0", 1_000).shard("s1", 1_000);
+        try (ShardPoller poller =
+                new ShardPoller(fake, STREAM, fast().recordsPerCall(100).build())) {
+            fake.expireIteratorOnce("s1");
+            poller.addShard("s0", StartingPosition.trimHorizon());
+            poller.addShard("s1", StartingPosition.afterSequenceNumber(FakeKinesis.sequence(99)));
+            PollingReader reader = new PollingReader();
+            while (reader.total < 300) {
+                reader.readUntil(poller, reader.total + 1, 2, Duration.ofSeconds(5));
+            }
+            fake.expireIteratorOnce("s0");
+            fake.expireIteratorOnce("s1");
+            reader.readUntil(poller, 1_900, 2, Duration.ofSeconds(30));
+            reader.drainFor(poller, Duration.ofMillis(200));
+
+            assertInOrder(reader, "s0", 1_000);
+            List<String> s1 = payloads(reader, "s1");
+            assertThat(s1).hasSize(900);
+            for (int i = 0; i < 900; i++) {
+                assertThat(s1.get(i)).isEqualTo("s1:" + (100 + i));
+            }
+            assertThat(poller.metrics().iteratorRefreshes()).isGreaterThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void perShardCallBudgetIsNeverExceeded() throws Exception {
+        FakeKinesis fake = new FakeKinesis();
+        for (int s = 0; s < 8; s++) {
+            fake.shard("s" + s, 10_000);
+        }
+        PollerOptions options =
+                PollerOptions.builder()
+                        .recordsPerCall(10)
+                        .callsPerSecondPerShard(5)
+                        .idlePollInterval(Duration.ZERO)
+                        .build();
+        try (ShardPoller poller = new ShardPoller(fake, STREAM, options)) {
+            for (int s = 0; s < 8; s++) {
+                poller.addShard("s" + s, StartingPosition.trimHorizon());
+            }
+            new PollingReader().drainFor(poller, Duration.ofMillis(3_200));
+        }
+        for (int s = 0; s < 8; s++) {
+            List<Long> times = fake.callTimes("s" + s);
+            assertThat(times.size())
+                    .as("calls on s%d in 3.2 s at 5/s, always behind", s)
+                    .isBetween(15, 17);
+            for (int i = 5; i < times.size(); i++) {
+                assertThat(times.get(i) - times.get(i - 5))
+                        .as("six calls on s%d within one second", s)
+                        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(999));
+            }
+        }
+    }
+
+    @Test
+    void fullBufferStopsFetchingUntilResultsAreTaken() throws Exception {
+        FakeKinesis fake = new FakeKinesis().shard("s0", 100_000).shard("s1", 100_000);
+        PollerOptions options = fast().recordsPerCall(100).maxBufferedBytes(10_000).build();
+        try (ShardPoller poller = new ShardPoller(fake, STREAM, options)) {
+            poller.addShard("s0", StartingPosition.trimHorizon());
+            poller.addShard("s1", StartingPosition.trimHorizon());
+            Thread.sleep(500);
+            int callsWhileFull = fake.getRecordsCalls("s0") + fake.getRecordsCalls("s1");
+            long buffered = poller.bufferedBytes();
+            Thread.sleep(300);
+            assertThat(fake.getRecordsCalls("s0") + fake.getRecordsCalls("s1"))
+                    .as("no calls while the buffer is full")
+                    .isEqualTo(callsWhileFull);
+            // each response is ~1 KB; at most one in-flight response per shard over the limit
+            assertThat(buffered).isLessThan(10_000 + 2 * 2_000);
+
+            PollingReader reader =
+                    new PollingReader().drainFor(poller, Duration.ofMillis(500)) > 0 ? null : null;
+            assertThat(fake.getRecordsCalls("s0") + fake.getRecordsCalls("s1"))
+                    .as("fetching resumes once results are taken")
+                    .isGreaterThan(callsWhileFull + 4);
+        }
+    }
+
+    @Test
+    void shardEndIsReportedOnceAfterTheLastRecord() throws Exception {
+        FakeKinesis fake = new FakeKinesis().shard("s0", 250).closed("s0");
+        try (ShardPoller poller =
+                new ShardPoller(fake, STREAM, fast().recordsPerCall(100).build())) {
+            poller.addShard("s0", StartingPosition.trimHorizon());
+            PollingReader reader =
+                    new PollingReader()
+                            .readUntil(poller, Integer.MAX_VALUE, 1, Duration.ofSeconds(10));
+            int calls = fake.getRecordsCalls("s0");
+            reader.drainFor(poller, Duration.ofMillis(300));
+            assertThat(reader.ended).containsExactly("s0");
+            assertInOrder(reader, "s0", 250);
+            assertThat(fake.getRecordsCalls("s0")).as("no calls after shard end").isEqualTo(calls);
+        }
+    }
+
+    @Test
+    void nonRetryableErrorIsRethrownNamingTheShard() throws Exception {
+        FakeKinesis fake = new FakeKinesis().shard("s0", 10);
+        try (ShardPoller poller = new ShardPoller(fake, STREAM, fast().build())) {
+            poller.addShard("no-such-shard", StartingPosition.trimHorizon());
+            assertThatThrownBy(() -> new PollingReader().drainFor(poller, Duration.ofSeconds(2)))
+                    .isInstanceOf(KinesisCallException.class)
+                    .hasMessageContaining("no-such-shard")
+                    .hasMessageContaining("fake");
+        }
+    }
+
+    private static void assertInOrder(PollingReader reader, String shard, int count) {
+        List<String> got = payloads(reader, shard);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            expected.add(shard + ":" + i);
+        }
+        assertThat(got).containsExactlyElementsOf(expected);
+    }
+
+    private static List<String> payloads(PollingReader reader, String shard) {
+        List<String> out = new ArrayList<>();
+        for (Record r : reader.byShard.getOrDefault(shard, List.of())) {
+            out.add(r.data().asUtf8String());
+        }
+        return out;
+    }
+}

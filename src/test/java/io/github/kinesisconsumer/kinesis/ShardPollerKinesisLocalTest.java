@@ -1,0 +1,155 @@
+package io.github.kinesisconsumer.kinesis;
+
+import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.TestStream;
+import io.github.kinesisconsumer.testing.WrittenRecord;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The poller against kinesis-local (kinesis-mock). */
+class ShardPollerKinesisLocalTest {
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
+
+    @Test
+    void readsEveryRecordOnceInSequenceOrderPerShard() throws Exception {
+        TestStream stream = KINESIS.createStream(4);
+        List<WrittenRecord> written = stream.putSequential(8_000, 400);
+
+        PollingReader reader = readAll(stream, StartingPosition.trimHorizon(), 8_000);
+
+        assertExactlyOnceInOrder(written, reader);
+        assertThat(reader.byShard).hasSize(4);
+    }
+
+    @Test
+    void atTimestampStartsAtFirstRecordWrittenAfterIt() throws Exception {
+        TestStream stream = KINESIS.createStream(2);
+        stream.putSequential(200, 10);
+        Thread.sleep(1_100);
+        Instant cut = Instant.now();
+        Thread.sleep(1_100);
+        List<WrittenRecord> after =
+                stream.put(300, i -> "pk-" + (i % 10), i -> Integer.toString(1000 + i));
+
+        PollingReader reader = readAll(stream, StartingPosition.atTimestamp(cut), 300);
+        Thread.sleep(500);
+
+        assertExactlyOnceInOrder(after, reader);
+    }
+
+    @Test
+    void afterSequenceNumberStartsAfterThatRecord() throws Exception {
+        TestStream stream = KINESIS.createStream(1);
+        List<WrittenRecord> written = stream.putSequential(500, 10);
+        WrittenRecord pivot = written.get(199);
+
+        PollingReader reader =
+                readAll(stream, StartingPosition.afterSequenceNumber(pivot.sequenceNumber), 300);
+        assertExactlyOnceInOrder(written.subList(200, 500), reader);
+
+        PollingReader at =
+                readAll(stream, StartingPosition.atSequenceNumber(pivot.sequenceNumber), 301);
+        assertExactlyOnceInOrder(written.subList(199, 500), at);
+    }
+
+    @Test
+    void latestSkipsRecordsWrittenBefore() throws Exception {
+        TestStream stream = KINESIS.createStream(1);
+        stream.putSequential(100, 5);
+        try (KinesisAsyncClient client = KINESIS.clientSettings().createAsyncClient();
+                ShardPoller poller =
+                        new ShardPoller(client, stream.ref(), PollerOptions.defaults())) {
+            poller.addShard(stream.shardIds().get(0), StartingPosition.latest());
+            PollingReader reader = new PollingReader();
+            reader.drainFor(poller, Duration.ofSeconds(1));
+            List<WrittenRecord> fresh = stream.put(50, i -> "k", i -> "new-" + i);
+            reader.readUntil(poller, 50, 1, Duration.ofSeconds(20));
+            reader.drainFor(poller, Duration.ofMillis(500));
+            assertExactlyOnceInOrder(fresh, reader);
+        }
+    }
+
+    @Test
+    void shardEndNamesChildrenAfterSplit() throws Exception {
+        TestStream stream = KINESIS.createStream(1);
+        String parent = stream.shardIds().get(0);
+        List<WrittenRecord> before = stream.putSequential(100, 7);
+        stream.split(parent);
+
+        try (KinesisAsyncClient client = KINESIS.clientSettings().createAsyncClient();
+                ShardPoller poller =
+                        new ShardPoller(client, stream.ref(), PollerOptions.defaults())) {
+            poller.addShard(parent, StartingPosition.trimHorizon());
+            PollingReader reader =
+                    new PollingReader()
+                            .readUntil(poller, Integer.MAX_VALUE, 1, Duration.ofSeconds(30));
+            assertThat(reader.ended).containsExactly(parent);
+            assertExactlyOnceInOrder(before, reader);
+            List<String> expectedChildren = new ArrayList<>(stream.shardIds());
+            expectedChildren.remove(parent);
+            assertThat(reader.children.get(parent))
+                    .containsExactlyInAnyOrderElementsOf(expectedChildren);
+        }
+    }
+
+    private PollingReader readAll(TestStream stream, StartingPosition start, int expected)
+            throws InterruptedException {
+        try (KinesisAsyncClient client = KINESIS.clientSettings().createAsyncClient();
+                ShardPoller poller =
+                        new ShardPoller(client, stream.ref(), PollerOptions.defaults())) {
+            for (String shard : stream.shardIds()) {
+                poller.addShard(shard, start);
+            }
+            PollingReader reader =
+                    new PollingReader()
+                            .readUntil(
+                                    poller, expected, Integer.MAX_VALUE, Duration.ofSeconds(120));
+            reader.drainFor(poller, Duration.ofMillis(700));
+            return reader;
+        }
+    }
+
+    static void assertExactlyOnceInOrder(List<WrittenRecord> written, PollingReader reader) {
+        assertThat(reader.total).as("records read").isEqualTo(written.size());
+        Map<String, List<String>> expected = new HashMap<>();
+        for (WrittenRecord w : written) {
+            expected.computeIfAbsent(w.shardId, k -> new ArrayList<>()).add(w.sequenceNumber);
+        }
+        for (Map.Entry<String, List<Record>> shard : reader.byShard.entrySet()) {
+            List<String> seqs = new ArrayList<>();
+            BigInteger previous = BigInteger.valueOf(-1);
+            for (Record r : shard.getValue()) {
+                BigInteger seq = new BigInteger(r.sequenceNumber());
+                assertThat(seq).as("sequence order in " + shard.getKey()).isGreaterThan(previous);
+                previous = seq;
+                seqs.add(r.sequenceNumber());
+            }
+            assertThat(seqs)
+                    .as("records of " + shard.getKey())
+                    .containsExactlyElementsOf(expected.getOrDefault(shard.getKey(), List.of()));
+        }
+        Map<String, String> payloadBySeq = new HashMap<>();
+        for (Record r : reader.all()) {
+            payloadBySeq.put(r.sequenceNumber(), r.data().asString(StandardCharsets.UTF_8));
+        }
+        for (WrittenRecord w : written) {
+            assertThat(payloadBySeq.get(w.sequenceNumber)).isEqualTo(w.text());
+        }
+    }
+}

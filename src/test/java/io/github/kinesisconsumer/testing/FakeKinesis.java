@@ -1,0 +1,209 @@
+package io.github.kinesisconsumer.testing;
+
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+
+/**
+ * An in-memory Kinesis for unit tests: shards of pre-written records, iterators that encode a
+ * position, and a script of faults. It records when each GetRecords call arrived, per shard.
+ */
+public final class FakeKinesis implements KinesisAsyncClient {
+
+    /** Decides, per GetRecords call, whether to fail it. Returns null to answer normally. */
+    public interface Fault extends BiFunction<String, Integer, RuntimeException> {}
+
+    private final Map<String, List<Record>> shards = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> callTimes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> expireNext = new ConcurrentHashMap<>();
+    private final List<String> closedShards = new CopyOnWriteArrayList<>();
+    private volatile Fault fault = (shard, call) -> null;
+
+    /** Adds a shard with {@code count} records {@code "<shard>:<i>"}. */
+    public FakeKinesis shard(String shardId, int count) {
+        List<Record> records = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            records.add(
+                    Record.builder()
+                            .sequenceNumber(sequence(i))
+                            .partitionKey("pk-" + (i % 17))
+                            .data(SdkBytes.fromString(shardId + ":" + i, StandardCharsets.UTF_8))
+                            .approximateArrivalTimestamp(Instant.ofEpochMilli(1_000_000L + i))
+                            .build());
+        }
+        shards.put(shardId, Collections.synchronizedList(records));
+        return this;
+    }
+
+    /** Marks a shard closed: after its last record the iterator is null. */
+    public FakeKinesis closed(String shardId) {
+        closedShards.add(shardId);
+        return this;
+    }
+
+    public FakeKinesis fault(Fault fault) {
+        this.fault = fault;
+        return this;
+    }
+
+    /** The next GetRecords call on this shard fails with ExpiredIteratorException. */
+    public void expireIteratorOnce(String shardId) {
+        expireNext.put(shardId, true);
+    }
+
+    /** Arrival times (System.nanoTime) of GetRecords calls per shard. */
+    public List<Long> callTimes(String shardId) {
+        return callTimes.getOrDefault(shardId, List.of());
+    }
+
+    public int getRecordsCalls(String shardId) {
+        AtomicInteger n = calls.get(shardId);
+        return n == null ? 0 : n.get();
+    }
+
+    public static String sequence(int index) {
+        return BigInteger.valueOf(49_000_000_000L + index * 10L).toString();
+    }
+
+    public static RuntimeException throttled() {
+        return ProvisionedThroughputExceededException.builder()
+                .message("Rate exceeded for shard")
+                .statusCode(400)
+                .awsErrorDetails(
+                        AwsErrorDetails.builder()
+                                .errorCode("ProvisionedThroughputExceededException")
+                                .build())
+                .build();
+    }
+
+    public static RuntimeException serverError() {
+        return KinesisException.builder()
+                .message("Internal failure")
+                .statusCode(500)
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalFailure").build())
+                .build();
+    }
+
+    @Override
+    public CompletableFuture<GetShardIteratorResponse> getShardIterator(
+            GetShardIteratorRequest request) {
+        List<Record> records = shards.get(request.shardId());
+        if (records == null) {
+            return failed(
+                    ResourceNotFoundException.builder()
+                            .message("Shard " + request.shardId() + " not found")
+                            .statusCode(400)
+                            .build());
+        }
+        int index;
+        switch (request.shardIteratorType()) {
+            case TRIM_HORIZON:
+                index = 0;
+                break;
+            case LATEST:
+                index = records.size();
+                break;
+            case AT_SEQUENCE_NUMBER:
+                index = indexOf(records, request.startingSequenceNumber());
+                break;
+            case AFTER_SEQUENCE_NUMBER:
+                index = indexOf(records, request.startingSequenceNumber()) + 1;
+                break;
+            default:
+                throw new UnsupportedOperationException(request.shardIteratorType().toString());
+        }
+        return later(
+                GetShardIteratorResponse.builder()
+                        .shardIterator(request.shardId() + "|" + index)
+                        .build());
+    }
+
+    @Override
+    public CompletableFuture<GetRecordsResponse> getRecords(GetRecordsRequest request) {
+        String[] parts = request.shardIterator().split("\\|");
+        String shardId = parts[0];
+        int index = Integer.parseInt(parts[1]);
+        callTimes
+                .computeIfAbsent(shardId, k -> new CopyOnWriteArrayList<>())
+                .add(System.nanoTime());
+        int call = calls.computeIfAbsent(shardId, k -> new AtomicInteger()).incrementAndGet();
+        if (expireNext.remove(shardId) != null) {
+            return failed(
+                    ExpiredIteratorException.builder()
+                            .message("Iterator expired")
+                            .statusCode(400)
+                            .build());
+        }
+        RuntimeException injected = fault.apply(shardId, call);
+        if (injected != null) {
+            return failed(injected);
+        }
+        List<Record> records = shards.get(shardId);
+        int end = Math.min(records.size(), index + request.limit());
+        List<Record> batch = new ArrayList<>(records.subList(index, end));
+        boolean closedAndDone = closedShards.contains(shardId) && end == records.size();
+        return later(
+                GetRecordsResponse.builder()
+                        .records(batch)
+                        .nextShardIterator(closedAndDone ? null : shardId + "|" + end)
+                        .millisBehindLatest((long) (records.size() - end))
+                        .build());
+    }
+
+    private static int indexOf(List<Record> records, String sequenceNumber) {
+        for (int i = 0; i < records.size(); i++) {
+            if (records.get(i).sequenceNumber().equals(sequenceNumber)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no record " + sequenceNumber);
+    }
+
+    private static <T> CompletableFuture<T> later(T value) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(
+                        ThreadLocalRandom.current().nextInt(1, 3),
+                        java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> future.complete(value));
+        return future;
+    }
+
+    private static <T> CompletableFuture<T> failed(RuntimeException e) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> future.completeExceptionally(e));
+        return future;
+    }
+
+    @Override
+    public String serviceName() {
+        return "kinesis";
+    }
+
+    @Override
+    public void close() {}
+}
