@@ -276,7 +276,12 @@ public final class ClientSettings implements Serializable {
                     }
                 } catch (URISyntaxException e) {
                     throw new IllegalArgumentException(
-                            "endpoint '" + endpoint + "' is not a valid URL: " + e.getMessage(), e);
+                            "endpoint '"
+                                    + endpoint
+                                    + "' must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:4567 ("
+                                    + e.getMessage()
+                                    + ")",
+                            e);
                 }
             }
             Objects.requireNonNull(credentials, "credentials must not be null");
