@@ -7,6 +7,9 @@ import java.util.concurrent.atomic.LongAdder;
 /** Counters of a {@link ShardPoller}, safe to read from any thread. */
 public final class PollerMetrics {
 
+    /** Fresh counters at zero. */
+    public PollerMetrics() {}
+
     final LongAdder getRecordsCalls = new LongAdder();
     final LongAdder throttledCalls = new LongAdder();
     final LongAdder transientErrors = new LongAdder();

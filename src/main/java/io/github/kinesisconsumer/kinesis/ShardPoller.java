@@ -48,7 +48,7 @@ public final class ShardPoller implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
     private final AtomicLong bufferedBytes = new AtomicLong();
-    private final PollerMetrics metrics = new PollerMetrics();
+    private final PollerMetrics metrics;
 
     /** Shard state, touched only on the scheduler thread. */
     private final Map<String, Cursor> cursors = new HashMap<>();
@@ -57,6 +57,16 @@ public final class ShardPoller implements AutoCloseable {
     private volatile boolean closed;
 
     public ShardPoller(KinesisAsyncClient client, StreamRef stream, PollerOptions options) {
+        this(client, stream, options, new PollerMetrics());
+    }
+
+    /** A poller that counts into {@code metrics}, which the caller may read while it runs. */
+    public ShardPoller(
+            KinesisAsyncClient client,
+            StreamRef stream,
+            PollerOptions options,
+            PollerMetrics metrics) {
+        this.metrics = metrics;
         this.client = client;
         this.stream = stream;
         this.options = options;
@@ -284,13 +294,11 @@ public final class ShardPoller implements AutoCloseable {
         }
         cursor.iterator = response.nextShardIterator();
         boolean end = cursor.iterator == null;
-        if (!records.isEmpty() || end) {
-            List<String> children = end ? childIds(response.childShards()) : List.of();
-            bufferedBytes.addAndGet(bytes);
-            results.add(
-                    new FetchResult(
-                            cursor.shardId, records, bytes, behind, end, children, resumeInside));
-        }
+        List<String> children = end ? childIds(response.childShards()) : List.of();
+        bufferedBytes.addAndGet(bytes);
+        results.add(
+                new FetchResult(
+                        cursor.shardId, records, bytes, behind, end, children, resumeInside));
         if (end) {
             LOG.info("shard {} of stream {} ended", cursor.shardId, stream);
             cursors.remove(cursor.shardId);

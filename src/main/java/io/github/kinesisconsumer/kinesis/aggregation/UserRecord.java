@@ -85,6 +85,16 @@ public final class UserRecord {
      * The payload as a new read-only buffer (position 0, limit = length) over the original bytes;
      * no bytes are copied. Each call returns an independent buffer.
      */
+    /** The array that holds the payload at {@link #dataOffset()}; shared, do not modify. */
+    public byte[] dataArray() {
+        return array;
+    }
+
+    /** Where the payload starts in {@link #dataArray()}. */
+    public int dataOffset() {
+        return offset;
+    }
+
     public ByteBuffer data() {
         return ByteBuffer.wrap(array, offset, length).slice().asReadOnlyBuffer();
     }

@@ -1,0 +1,161 @@
+package io.github.kinesisconsumer.source;
+
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.PollerMetrics;
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.source.enumerator.KinesisEnumeratorState;
+import io.github.kinesisconsumer.source.enumerator.KinesisEnumeratorStateSerializer;
+import io.github.kinesisconsumer.source.enumerator.ShardEnumerator;
+import io.github.kinesisconsumer.source.reader.KinesisSourceReaderFactory;
+import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
+import io.github.kinesisconsumer.source.split.ShardSplit;
+import io.github.kinesisconsumer.source.split.ShardSplitSerializer;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.api.connector.source.SourceReader;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/**
+ * A Flink source (FLIP-27) that reads a Kinesis data stream.
+ *
+ * <pre>{@code
+ * KinesisSource<String> source = KinesisSource.<String>builder()
+ *     .streamName("orders")
+ *     .appName("billing")
+ *     .clientSettings(ClientSettings.builder().region("eu-west-1").build())
+ *     .startingPosition(StartingPosition.trimHorizon())
+ *     .deserializer(KinesisDeserializationSchema.of(new SimpleStringSchema()))
+ *     .build();
+ * env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis");
+ * }</pre>
+ *
+ * <p>The enumerator assigns shards as splits (parents before children); each reader polls its
+ * shards concurrently. Positions are kept in Flink state, so a restore reads every record exactly
+ * once into Flink state.
+ *
+ * @param <T> the type of the records produced
+ */
+public final class KinesisSource<T>
+        implements Source<T, ShardSplit, KinesisEnumeratorState>, ResultTypeQueryable<T> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final StreamRef stream;
+    private final String appName;
+    private final ClientSettings clientSettings;
+    private final StartingPosition startingPosition;
+    private final KinesisDeserializationSchema<T> deserializer;
+    private final Configuration config;
+    private final Boundedness boundedness;
+    private final long stopAtArrivalMillis;
+
+    KinesisSource(
+            StreamRef stream,
+            String appName,
+            ClientSettings clientSettings,
+            StartingPosition startingPosition,
+            KinesisDeserializationSchema<T> deserializer,
+            Configuration config,
+            Boundedness boundedness,
+            long stopAtArrivalMillis) {
+        this.stream = stream;
+        this.appName = appName;
+        this.clientSettings = clientSettings;
+        this.startingPosition = startingPosition;
+        this.deserializer = deserializer;
+        this.config = config;
+        this.boundedness = boundedness;
+        this.stopAtArrivalMillis = stopAtArrivalMillis;
+    }
+
+    public static <T> KinesisSourceBuilder<T> builder() {
+        return new KinesisSourceBuilder<>();
+    }
+
+    @Override
+    public Boundedness getBoundedness() {
+        return boundedness;
+    }
+
+    public StreamRef stream() {
+        return stream;
+    }
+
+    public String appName() {
+        return appName;
+    }
+
+    @Override
+    public SourceReader<T, ShardSplit> createReader(SourceReaderContext readerContext)
+            throws Exception {
+        PollerOptions pollerOptions =
+                PollerOptions.builder()
+                        .recordsPerCall(config.get(KinesisSourceOptions.GET_RECORDS_LIMIT))
+                        .callsPerSecondPerShard(
+                                config.get(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND))
+                        .idlePollInterval(config.get(KinesisSourceOptions.IDLE_POLL_INTERVAL))
+                        .maxBufferedBytes(
+                                config.get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getBytes())
+                        .build();
+        return KinesisSourceReaderFactory.create(
+                readerContext,
+                stream,
+                clientSettings,
+                pollerOptions,
+                config.get(KinesisSourceOptions.DEAGGREGATION),
+                deserializer,
+                config,
+                new PollerMetrics());
+    }
+
+    @Override
+    public SplitEnumerator<ShardSplit, KinesisEnumeratorState> createEnumerator(
+            SplitEnumeratorContext<ShardSplit> enumContext) {
+        return restoreEnumerator(enumContext, null);
+    }
+
+    @Override
+    public SplitEnumerator<ShardSplit, KinesisEnumeratorState> restoreEnumerator(
+            SplitEnumeratorContext<ShardSplit> enumContext, KinesisEnumeratorState checkpoint) {
+        boolean bounded = boundedness == Boundedness.BOUNDED;
+        long stopAt =
+                !bounded
+                        ? ShardSplit.NO_STOP
+                        : stopAtArrivalMillis == KinesisSourceBuilder.STOP_AT_START
+                                ? System.currentTimeMillis()
+                                : stopAtArrivalMillis;
+        return new ShardEnumerator(
+                enumContext,
+                stream,
+                clientSettings,
+                startingPosition,
+                config.get(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL),
+                bounded,
+                stopAt,
+                checkpoint);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<ShardSplit> getSplitSerializer() {
+        return new ShardSplitSerializer();
+    }
+
+    @Override
+    public SimpleVersionedSerializer<KinesisEnumeratorState> getEnumeratorCheckpointSerializer() {
+        return new KinesisEnumeratorStateSerializer();
+    }
+
+    @Override
+    public TypeInformation<T> getProducedType() {
+        return deserializer.getProducedType();
+    }
+}

@@ -1,0 +1,184 @@
+package io.github.kinesisconsumer.source;
+
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
+import io.github.kinesisconsumer.source.split.ShardSplit;
+
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Builder of {@link KinesisSource}. Stream, app name, client settings and deserializer are
+ * required.
+ */
+public final class KinesisSourceBuilder<T> {
+
+    static final long STOP_AT_START = Long.MIN_VALUE;
+
+    private String streamName;
+    private String streamArn;
+    private String appName;
+    private ClientSettings clientSettings;
+    private StartingPosition startingPosition = StartingPosition.latest();
+    private KinesisDeserializationSchema<T> deserializer;
+    private final Configuration config = new Configuration();
+    private Boundedness boundedness = Boundedness.CONTINUOUS_UNBOUNDED;
+    private long stopAtArrivalMillis = ShardSplit.NO_STOP;
+
+    KinesisSourceBuilder() {}
+
+    /** The stream to read, by name (in the client's region). */
+    public KinesisSourceBuilder<T> streamName(String streamName) {
+        this.streamName = streamName;
+        return this;
+    }
+
+    /** The stream to read, by ARN. */
+    public KinesisSourceBuilder<T> streamArn(String streamArn) {
+        this.streamArn = streamArn;
+        return this;
+    }
+
+    /** The application's identity, for checkpoint stores and metrics. */
+    public KinesisSourceBuilder<T> appName(String appName) {
+        this.appName = appName;
+        return this;
+    }
+
+    public KinesisSourceBuilder<T> clientSettings(ClientSettings clientSettings) {
+        this.clientSettings = clientSettings;
+        return this;
+    }
+
+    /**
+     * Where shards present at the first start begin when Flink has no state for them (default
+     * LATEST). Shards that appear later always start at TRIM_HORIZON.
+     */
+    public KinesisSourceBuilder<T> startingPosition(StartingPosition startingPosition) {
+        this.startingPosition = startingPosition;
+        return this;
+    }
+
+    public KinesisSourceBuilder<T> deserializer(KinesisDeserializationSchema<T> deserializer) {
+        this.deserializer = deserializer;
+        return this;
+    }
+
+    /** Bounded: reads the records that arrived before the job first started, then finishes. */
+    public KinesisSourceBuilder<T> boundedAtJobStart() {
+        this.boundedness = Boundedness.BOUNDED;
+        this.stopAtArrivalMillis = STOP_AT_START;
+        return this;
+    }
+
+    /** Bounded: reads the records that arrived before {@code stopAt}, then finishes. */
+    public KinesisSourceBuilder<T> boundedAt(Instant stopAt) {
+        if (stopAt == null) {
+            throw new IllegalArgumentException("boundedAt needs a non-null instant");
+        }
+        this.boundedness = Boundedness.BOUNDED;
+        this.stopAtArrivalMillis = stopAt.toEpochMilli();
+        return this;
+    }
+
+    /** Unbounded (the default) or bounded at job start. */
+    public KinesisSourceBuilder<T> boundedness(Boundedness boundedness) {
+        if (boundedness == Boundedness.BOUNDED) {
+            return boundedAtJobStart();
+        }
+        this.boundedness = Boundedness.CONTINUOUS_UNBOUNDED;
+        this.stopAtArrivalMillis = ShardSplit.NO_STOP;
+        return this;
+    }
+
+    public KinesisSourceBuilder<T> shardDiscoveryInterval(Duration interval) {
+        return set(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL, interval);
+    }
+
+    public KinesisSourceBuilder<T> idlePollInterval(Duration interval) {
+        return set(KinesisSourceOptions.IDLE_POLL_INTERVAL, interval);
+    }
+
+    /** Sets any {@link KinesisSourceOptions} option. */
+    public <V> KinesisSourceBuilder<T> set(ConfigOption<V> option, V value) {
+        config.set(option, value);
+        return this;
+    }
+
+    /** Takes every {@code kinesis.source.*} option present in {@code configuration}. */
+    public KinesisSourceBuilder<T> configuration(Configuration configuration) {
+        config.addAll(configuration);
+        return this;
+    }
+
+    public KinesisSource<T> build() {
+        if (streamName != null && streamArn != null) {
+            throw new IllegalArgumentException(
+                    "set either streamName or streamArn, not both (got '"
+                            + streamName
+                            + "' and '"
+                            + streamArn
+                            + "')");
+        }
+        if (streamName == null && streamArn == null) {
+            throw new IllegalArgumentException(
+                    "no stream: call streamName(\"...\") or streamArn(\"arn:aws:kinesis:...\")");
+        }
+        StreamRef stream =
+                streamArn != null ? StreamRef.ofArn(streamArn) : StreamRef.ofName(streamName);
+        if (appName == null || appName.trim().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "appName must not be blank: it names this application in checkpoint stores"
+                            + " and metrics, e.g. appName(\"billing\")");
+        }
+        if (clientSettings == null) {
+            throw new IllegalArgumentException(
+                    "clientSettings are required: ClientSettings.builder().region(\"...\").build()");
+        }
+        if (startingPosition == null) {
+            throw new IllegalArgumentException("startingPosition must not be null");
+        }
+        if (deserializer == null) {
+            throw new IllegalArgumentException(
+                    "a deserializer is required, e.g."
+                            + " deserializer(KinesisDeserializationSchema.of(new"
+                            + " SimpleStringSchema()))");
+        }
+        Duration discovery = config.get(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL);
+        if (discovery.isNegative()) {
+            throw new IllegalArgumentException(
+                    KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL.key()
+                            + " must be >= 0, but was "
+                            + discovery);
+        }
+        try {
+            PollerOptions.builder()
+                    .recordsPerCall(config.get(KinesisSourceOptions.GET_RECORDS_LIMIT))
+                    .callsPerSecondPerShard(
+                            config.get(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND))
+                    .idlePollInterval(config.get(KinesisSourceOptions.IDLE_POLL_INTERVAL))
+                    .maxBufferedBytes(
+                            config.get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getBytes())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "invalid KinesisSource option: " + e.getMessage(), e);
+        }
+        return new KinesisSource<>(
+                stream,
+                appName,
+                clientSettings,
+                startingPosition,
+                deserializer,
+                new Configuration(config),
+                boundedness,
+                stopAtArrivalMillis);
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.kinesisconsumer.source;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
+
+import java.time.Duration;
+
+/** Options of {@link KinesisSource}, settable on the builder or from a Flink configuration. */
+public final class KinesisSourceOptions {
+
+    private KinesisSourceOptions() {}
+
+    public static final ConfigOption<Duration> SHARD_DISCOVERY_INTERVAL =
+            ConfigOptions.key("kinesis.source.shard-discovery-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "How often the enumerator lists the stream's shards to find new ones."
+                                    + " Children of a finished shard are assigned at once"
+                                    + " regardless.");
+
+    public static final ConfigOption<Integer> GET_RECORDS_LIMIT =
+            ConfigOptions.key("kinesis.source.get-records.limit")
+                    .intType()
+                    .defaultValue(10_000)
+                    .withDescription("Records per GetRecords call (1..10000).");
+
+    public static final ConfigOption<Double> GET_RECORDS_CALLS_PER_SECOND =
+            ConfigOptions.key("kinesis.source.get-records.calls-per-second")
+                    .doubleType()
+                    .defaultValue(5.0)
+                    .withDescription(
+                            "Per-shard call budget: GetRecords calls on one shard start at least"
+                                    + " 1/budget seconds apart (Kinesis allows 5 per second).");
+
+    public static final ConfigOption<Duration> IDLE_POLL_INTERVAL =
+            ConfigOptions.key("kinesis.source.idle-poll-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription("Pause after a GetRecords call that returned nothing.");
+
+    public static final ConfigOption<MemorySize> MAX_BUFFERED_BYTES =
+            ConfigOptions.key("kinesis.source.max-buffered-bytes")
+                    .memoryType()
+                    .defaultValue(MemorySize.ofMebiBytes(64))
+                    .withDescription(
+                            "Per reader: above this many fetched but not yet emitted bytes, no new"
+                                    + " GetRecords calls start (backpressure).");
+
+    public static final ConfigOption<Boolean> DEAGGREGATION =
+            ConfigOptions.key("kinesis.source.deaggregation")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("Split KPL aggregated records into their user records.");
+}

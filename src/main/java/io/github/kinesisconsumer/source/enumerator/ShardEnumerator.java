@@ -1,0 +1,308 @@
+package io.github.kinesisconsumer.source.enumerator;
+
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.ShardInfo;
+import io.github.kinesisconsumer.kinesis.ShardLineage;
+import io.github.kinesisconsumer.kinesis.ShardLister;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamNotFoundException;
+import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.source.split.ShardSplit;
+
+import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.apache.flink.api.connector.source.SplitEnumeratorContext;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+import javax.annotation.Nullable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Discovers the shards of a stream and assigns them to readers as splits.
+ *
+ * <p>Shards are listed at start and every discovery interval. A shard is assigned once all its
+ * parents are finished, to the reader with the fewest shards; readers that register late get shards
+ * at once. When a reader reports a finished shard, its ready children are assigned immediately
+ * (listing again first if they are not known yet). Shards found after the first discovery start at
+ * TRIM_HORIZON.
+ *
+ * <p>After a reader fails, {@link #addSplitsBack} returns the splits assigned to it since the last
+ * completed checkpoint, and the finishes it reported since then are forgotten: the restored reader
+ * reads those shards to their end again, and only then are their children assigned.
+ */
+public final class ShardEnumerator implements SplitEnumerator<ShardSplit, KinesisEnumeratorState> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShardEnumerator.class);
+
+    private final SplitEnumeratorContext<ShardSplit> context;
+    private final StreamRef stream;
+    private final ClientSettings clientSettings;
+    private final StartingPosition initialPosition;
+    private final Duration discoveryInterval;
+    private final boolean bounded;
+    private final long stopAtArrivalMillis;
+
+    private final ShardLineage lineage = new ShardLineage();
+    private final Set<String> assigned = new LinkedHashSet<>();
+    private final Set<String> finished = new HashSet<>();
+    private final Map<String, ShardSplit> unassigned = new LinkedHashMap<>();
+    private final ShardAssigner assigner = new ShardAssigner();
+    private final Map<String, long[]> recentFinishes = new HashMap<>();
+    private final Set<Integer> noMoreSplitsSignalled = new HashSet<>();
+    private boolean initialDiscoveryDone;
+    private long lastSnapshotId = -1;
+    private long lastCompletedCheckpointId = -1;
+    private boolean discoveryRunning;
+
+    private KinesisAsyncClient client;
+    private ShardLister lister;
+
+    public ShardEnumerator(
+            SplitEnumeratorContext<ShardSplit> context,
+            StreamRef stream,
+            ClientSettings clientSettings,
+            StartingPosition initialPosition,
+            Duration discoveryInterval,
+            boolean bounded,
+            long stopAtArrivalMillis,
+            @Nullable KinesisEnumeratorState restored) {
+        this.context = context;
+        this.stream = stream;
+        this.clientSettings = clientSettings;
+        this.initialPosition = initialPosition;
+        this.discoveryInterval = discoveryInterval;
+        this.bounded = bounded;
+        if (restored != null) {
+            lineage.addAll(restored.knownShards());
+            assigned.addAll(restored.assignedShards());
+            finished.addAll(restored.finishedShards());
+            for (ShardSplit split : restored.unassignedSplits()) {
+                unassigned.put(split.shardId(), split);
+            }
+            initialDiscoveryDone = restored.initialDiscoveryDone();
+            this.stopAtArrivalMillis = restored.stopAtArrivalMillis();
+        } else {
+            this.stopAtArrivalMillis = stopAtArrivalMillis;
+        }
+    }
+
+    @Override
+    public void start() {
+        client = clientSettings.createAsyncClient();
+        lister = new ShardLister(client, stream, clientSettings.describe());
+        if (bounded || discoveryInterval.isZero()) {
+            discoverNow();
+        } else {
+            context.callAsync(
+                    this::listNewShards,
+                    this::onShardsListed,
+                    0,
+                    Math.max(1, discoveryInterval.toMillis()));
+        }
+    }
+
+    private void discoverNow() {
+        if (discoveryRunning) {
+            return;
+        }
+        discoveryRunning = true;
+        context.callAsync(this::listNewShards, this::onShardsListed);
+    }
+
+    private List<ShardInfo> listNewShards() {
+        return initialDiscoveryDone ? lister.listAfter(lineage.lastShardId()) : lister.listAll();
+    }
+
+    private void onShardsListed(List<ShardInfo> listed, Throwable error) {
+        discoveryRunning = false;
+        if (error != null) {
+            if (error instanceof StreamNotFoundException && !initialDiscoveryDone) {
+                throw (StreamNotFoundException) error;
+            }
+            LOG.warn(
+                    "shard discovery of stream {} failed; reading goes on and discovery is retried"
+                            + " at the next interval",
+                    stream,
+                    error);
+            return;
+        }
+        List<ShardInfo> fresh = new ArrayList<>();
+        for (ShardInfo shard : listed) {
+            if (!lineage.contains(shard.shardId())) {
+                fresh.add(shard);
+            }
+        }
+        lineage.addAll(listed);
+        for (ShardInfo shard : fresh) {
+            if (assigned.contains(shard.shardId())
+                    || finished.contains(shard.shardId())
+                    || unassigned.containsKey(shard.shardId())) {
+                continue;
+            }
+            StartingPosition position =
+                    initialDiscoveryDone ? StartingPosition.trimHorizon() : initialPosition;
+            unassigned.put(
+                    shard.shardId(),
+                    new ShardSplit(
+                            shard.shardId(),
+                            position,
+                            shard.parentShardIds(),
+                            bounded ? stopAtArrivalMillis : ShardSplit.NO_STOP,
+                            false));
+        }
+        if (!fresh.isEmpty()) {
+            LOG.info(
+                    "discovered {} new shard(s) of stream {} ({} known, {} assigned, {} finished)",
+                    fresh.size(),
+                    stream,
+                    lineage.size(),
+                    assigned.size(),
+                    finished.size());
+        }
+        initialDiscoveryDone = true;
+        assignReadySplits();
+    }
+
+    private void assignReadySplits() {
+        Set<Integer> readers = context.registeredReaders().keySet();
+        if (!readers.isEmpty()) {
+            Map<Integer, List<ShardSplit>> batch = new HashMap<>();
+            Iterator<ShardSplit> it = unassigned.values().iterator();
+            while (it.hasNext()) {
+                ShardSplit split = it.next();
+                if (!lineage.isReady(split.shardId(), finished::contains)) {
+                    continue;
+                }
+                int reader = assigner.pick(readers);
+                assigner.assigned(split.shardId(), reader);
+                batch.computeIfAbsent(reader, k -> new ArrayList<>()).add(split);
+                assigned.add(split.shardId());
+                it.remove();
+            }
+            for (Map.Entry<Integer, List<ShardSplit>> e : batch.entrySet()) {
+                LOG.info("assigning {} to reader {}", e.getValue(), e.getKey());
+                context.assignSplits(
+                        new org.apache.flink.api.connector.source.SplitsAssignment<>(
+                                Map.of(e.getKey(), e.getValue())));
+            }
+        }
+        signalNoMoreSplitsIfDone();
+    }
+
+    private void signalNoMoreSplitsIfDone() {
+        if (!bounded || !initialDiscoveryDone || discoveryRunning || !unassigned.isEmpty()) {
+            return;
+        }
+        for (ShardInfo shard : lineage.shards()) {
+            if (!finished.contains(shard.shardId()) && !assigned.contains(shard.shardId())) {
+                return;
+            }
+        }
+        for (int reader : context.registeredReaders().keySet()) {
+            if (noMoreSplitsSignalled.add(reader)) {
+                context.signalNoMoreSplits(reader);
+            }
+        }
+    }
+
+    @Override
+    public void handleSplitRequest(int subtaskId, @Nullable String requesterHostname) {}
+
+    @Override
+    public void addSplitsBack(List<ShardSplit> splits, int subtaskId) {
+        LOG.info("reader {} failed; taking back {}", subtaskId, splits);
+        for (ShardSplit split : splits) {
+            assigned.remove(split.shardId());
+            assigner.released(split.shardId());
+            unassigned.put(split.shardId(), split);
+        }
+        Iterator<Map.Entry<String, long[]>> it = recentFinishes.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, long[]> e = it.next();
+            if (e.getValue()[0] == subtaskId && e.getValue()[1] > lastCompletedCheckpointId) {
+                String shardId = e.getKey();
+                finished.remove(shardId);
+                if (!unassigned.containsKey(shardId)) {
+                    assigned.add(shardId);
+                }
+                LOG.info(
+                        "shard {} counts as unfinished again: its reader {} restarts before the"
+                                + " finish was checkpointed",
+                        shardId,
+                        subtaskId);
+                it.remove();
+            }
+        }
+        noMoreSplitsSignalled.remove(subtaskId);
+        assignReadySplits();
+    }
+
+    @Override
+    public void addReader(int subtaskId) {
+        assignReadySplits();
+    }
+
+    @Override
+    public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
+        if (!(sourceEvent instanceof ShardsFinishedEvent)) {
+            LOG.warn("ignoring unknown event {} from reader {}", sourceEvent, subtaskId);
+            return;
+        }
+        boolean unknownChildren = false;
+        for (String shardId : ((ShardsFinishedEvent) sourceEvent).shardIds()) {
+            if (finished.add(shardId)) {
+                recentFinishes.put(shardId, new long[] {subtaskId, lastSnapshotId + 1});
+            }
+            assigned.remove(shardId);
+            assigner.released(shardId);
+            ShardInfo info = lineage.get(shardId);
+            if (info != null && lineage.childrenOf(shardId).isEmpty() && !bounded) {
+                unknownChildren = true;
+            }
+        }
+        LOG.info(
+                "reader {} finished {}", subtaskId, ((ShardsFinishedEvent) sourceEvent).shardIds());
+        assignReadySplits();
+        if (unknownChildren || bounded) {
+            discoverNow();
+        }
+    }
+
+    @Override
+    public KinesisEnumeratorState snapshotState(long checkpointId) {
+        lastSnapshotId = checkpointId;
+        return new KinesisEnumeratorState(
+                new ArrayList<>(lineage.shards()),
+                new LinkedHashSet<>(assigned),
+                new LinkedHashSet<>(finished),
+                new ArrayList<>(unassigned.values()),
+                initialDiscoveryDone,
+                stopAtArrivalMillis);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        lastCompletedCheckpointId = checkpointId;
+        recentFinishes.values().removeIf(v -> v[1] <= checkpointId);
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.github.kinesisconsumer.source.enumerator;
+
+import org.apache.flink.api.connector.source.SourceEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Sent by a reader when it has read shards to their end, so their children can be assigned. */
+public final class ShardsFinishedEvent implements SourceEvent {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ArrayList<String> shardIds;
+
+    public ShardsFinishedEvent(List<String> shardIds) {
+        this.shardIds = new ArrayList<>(shardIds);
+    }
+
+    public List<String> shardIds() {
+        return shardIds;
+    }
+
+    @Override
+    public String toString() {
+        return "ShardsFinishedEvent" + shardIds;
+    }
+}

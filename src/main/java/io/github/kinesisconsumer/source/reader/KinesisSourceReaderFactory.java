@@ -1,0 +1,51 @@
+package io.github.kinesisconsumer.source.reader;
+
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.PollerMetrics;
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
+
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.connector.source.SourceReaderContext;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.util.UserCodeClassLoader;
+
+/** Wires a {@link KinesisSourceReader}: split reader, emitter, opened deserializer, metrics. */
+public final class KinesisSourceReaderFactory {
+
+    private KinesisSourceReaderFactory() {}
+
+    public static <T> KinesisSourceReader<T> create(
+            SourceReaderContext context,
+            StreamRef stream,
+            ClientSettings clientSettings,
+            PollerOptions pollerOptions,
+            boolean deaggregate,
+            KinesisDeserializationSchema<T> deserializer,
+            Configuration config,
+            PollerMetrics metrics)
+            throws Exception {
+        deserializer.open(
+                new DeserializationSchema.InitializationContext() {
+                    @Override
+                    public MetricGroup getMetricGroup() {
+                        return context.metricGroup().addGroup("deserializer");
+                    }
+
+                    @Override
+                    public UserCodeClassLoader getUserCodeClassLoader() {
+                        return context.getUserCodeClassLoader();
+                    }
+                });
+        return new KinesisSourceReader<>(
+                () ->
+                        new ShardSplitReader(
+                                stream, clientSettings, pollerOptions, deaggregate, metrics),
+                new KinesisRecordEmitter<>(deserializer),
+                config,
+                context,
+                metrics);
+    }
+}

@@ -1,0 +1,45 @@
+package io.github.kinesisconsumer.source.reader;
+
+import io.github.kinesisconsumer.kinesis.PollerMetrics;
+
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Registers the reader's Kinesis metrics: per shard {@code millisBehindLatest} (group {@code
+ * KinesisSource.shardId.<id>}), and per reader the GetRecords calls, throttled calls, transient
+ * errors, iterator refreshes, bytes read and the latest fetch latency.
+ */
+final class ShardMetrics {
+
+    private final MetricGroup kinesisGroup;
+    private final PollerMetrics poller;
+    private final Set<String> registered = new HashSet<>();
+
+    ShardMetrics(SourceReaderMetricGroup group, PollerMetrics poller) {
+        this.poller = poller;
+        this.kinesisGroup = group.addGroup("KinesisSource");
+        kinesisGroup.gauge("getRecordsCalls", (Gauge<Long>) poller::getRecordsCalls);
+        kinesisGroup.gauge("throttledCalls", (Gauge<Long>) poller::throttledCalls);
+        kinesisGroup.gauge("transientErrors", (Gauge<Long>) poller::transientErrors);
+        kinesisGroup.gauge("iteratorRefreshes", (Gauge<Long>) poller::iteratorRefreshes);
+        kinesisGroup.gauge("recordsFetched", (Gauge<Long>) poller::recordsFetched);
+        kinesisGroup.gauge("bytesFetched", (Gauge<Long>) poller::bytesFetched);
+        kinesisGroup.gauge(
+                "fetchLatencyMs", (Gauge<Long>) () -> poller.lastFetchLatencyNanos() / 1_000_000);
+    }
+
+    void register(String shardId) {
+        if (registered.add(shardId)) {
+            kinesisGroup
+                    .addGroup("shardId", shardId)
+                    .gauge(
+                            "millisBehindLatest",
+                            (Gauge<Long>) () -> poller.millisBehindLatest(shardId));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.kinesisconsumer.source.reader;
+
+import io.github.kinesisconsumer.kinesis.KinesisRecord;
+
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+
+import javax.annotation.Nullable;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The records of one fetch, grouped by shard, and the shards that ended. */
+final class ShardRecords implements RecordsWithSplitIds<KinesisRecord> {
+
+    private final Map<String, List<KinesisRecord>> byShard = new LinkedHashMap<>();
+    private final Set<String> finished = new HashSet<>();
+    private Iterator<Map.Entry<String, List<KinesisRecord>>> shards;
+    private Iterator<KinesisRecord> current;
+
+    List<KinesisRecord> recordsOf(String shardId) {
+        return byShard.computeIfAbsent(shardId, k -> new ArrayList<>());
+    }
+
+    void finished(String shardId) {
+        finished.add(shardId);
+    }
+
+    boolean isEmpty() {
+        return byShard.isEmpty() && finished.isEmpty();
+    }
+
+    @Nullable
+    @Override
+    public String nextSplit() {
+        if (shards == null) {
+            shards = byShard.entrySet().iterator();
+        }
+        if (!shards.hasNext()) {
+            current = null;
+            return null;
+        }
+        Map.Entry<String, List<KinesisRecord>> next = shards.next();
+        current = next.getValue().iterator();
+        return next.getKey();
+    }
+
+    @Nullable
+    @Override
+    public KinesisRecord nextRecordFromSplit() {
+        return current != null && current.hasNext() ? current.next() : null;
+    }
+
+    @Override
+    public Set<String> finishedSplits() {
+        return finished.isEmpty() ? Collections.emptySet() : finished;
+    }
+}

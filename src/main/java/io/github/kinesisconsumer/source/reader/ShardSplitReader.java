@@ -1,0 +1,129 @@
+package io.github.kinesisconsumer.source.reader;
+
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.FetchResult;
+import io.github.kinesisconsumer.kinesis.KinesisRecord;
+import io.github.kinesisconsumer.kinesis.PollerMetrics;
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.RecordDecoder;
+import io.github.kinesisconsumer.kinesis.ShardPoller;
+import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.source.split.ShardSplit;
+
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval;
+
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads all shards of one reader concurrently through a {@link ShardPoller}; each {@link #fetch()}
+ * hands over whatever has arrived. In bounded mode a shard finishes before the first record that
+ * arrived at or after the stop time, or when it is caught up after that time.
+ */
+final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
+
+    private final KinesisAsyncClient client;
+    private final ShardPoller poller;
+    private final RecordDecoder decoder;
+    private final Map<String, ShardSplit> splits = new HashMap<>();
+
+    ShardSplitReader(
+            StreamRef stream,
+            ClientSettings clientSettings,
+            PollerOptions pollerOptions,
+            boolean deaggregate,
+            PollerMetrics metrics) {
+        this.client = clientSettings.createAsyncClient();
+        this.poller = new ShardPoller(client, stream, pollerOptions, metrics);
+        this.decoder = new RecordDecoder(stream.name(), deaggregate);
+    }
+
+    @Override
+    public RecordsWithSplitIds<KinesisRecord> fetch() throws IOException {
+        ShardRecords out = new ShardRecords();
+        List<FetchResult> results;
+        try {
+            results = poller.poll(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return out;
+        }
+        for (FetchResult result : results) {
+            ShardSplit split = splits.get(result.shardId());
+            if (split == null) {
+                continue;
+            }
+            if (!split.isBounded()) {
+                if (!result.records().isEmpty()) {
+                    decoder.decode(result, out.recordsOf(result.shardId())::add);
+                }
+                if (result.isShardEnd()) {
+                    finish(out, split.shardId());
+                }
+                continue;
+            }
+            long stopAt = split.stopAtArrivalMillis();
+            boolean[] reachedStop = new boolean[1];
+            List<KinesisRecord> sink = out.recordsOf(result.shardId());
+            decoder.decode(
+                    result,
+                    r -> {
+                        if (reachedStop[0] || r.approximateArrivalMillis() >= stopAt) {
+                            reachedStop[0] = true;
+                        } else {
+                            sink.add(r);
+                        }
+                    });
+            boolean caughtUp =
+                    result.records().isEmpty()
+                            && (result.millisBehindLatest() == null
+                                    || result.millisBehindLatest() == 0)
+                            && System.currentTimeMillis() > stopAt;
+            if (reachedStop[0] || caughtUp || result.isShardEnd()) {
+                finish(out, split.shardId());
+            }
+        }
+        return out;
+    }
+
+    private void finish(ShardRecords out, String shardId) {
+        out.finished(shardId);
+        splits.remove(shardId);
+        poller.removeShard(shardId);
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<ShardSplit> splitsChanges) {
+        if (splitsChanges instanceof SplitsAddition) {
+            for (ShardSplit split : splitsChanges.splits()) {
+                splits.put(split.shardId(), split);
+                poller.addShard(split.shardId(), split.startingPosition());
+            }
+        } else if (splitsChanges instanceof SplitsRemoval) {
+            for (ShardSplit split : splitsChanges.splits()) {
+                splits.remove(split.shardId());
+                poller.removeShard(split.shardId());
+            }
+        }
+    }
+
+    @Override
+    public void wakeUp() {
+        poller.wakeup();
+    }
+
+    @Override
+    public void close() throws Exception {
+        poller.close();
+        client.close();
+    }
+}

@@ -1,0 +1,43 @@
+package io.github.kinesisconsumer.source.split;
+
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+
+/** The mutable position of a split while a reader reads it: the last emitted record. */
+public final class ShardSplitState {
+
+    private final ShardSplit split;
+    private String lastSequenceNumber;
+    private long lastSubSequenceNumber = StartingPosition.NO_SUB_SEQUENCE;
+
+    public ShardSplitState(ShardSplit split) {
+        this.split = split;
+    }
+
+    public ShardSplit split() {
+        return split;
+    }
+
+    /** Records that the record at this position has been emitted. */
+    public void setPosition(String sequenceNumber, long subSequenceNumber) {
+        this.lastSequenceNumber = sequenceNumber;
+        this.lastSubSequenceNumber = subSequenceNumber;
+    }
+
+    /** The last emitted sequence number, or null if none was emitted yet. */
+    public String lastSequenceNumber() {
+        return lastSequenceNumber;
+    }
+
+    public long lastSubSequenceNumber() {
+        return lastSubSequenceNumber;
+    }
+
+    /** The split to resume from: after the last emitted record, or where it started. */
+    public ShardSplit toSplit() {
+        if (lastSequenceNumber == null) {
+            return split;
+        }
+        return split.withPosition(
+                StartingPosition.afterSequenceNumber(lastSequenceNumber, lastSubSequenceNumber));
+    }
+}
