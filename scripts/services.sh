@@ -14,10 +14,11 @@
 #   mysql          MariaDB, root with empty password, database "test"                port $KC_MYSQL_PORT (3306)
 #   redis          Redis                                                             port $KC_REDIS_PORT (6379)
 #
-# The first three are downloaded into .local/ and run as child processes with a pid file and a log
-# under .local/run/; `stop` ends only those. PostgreSQL, MariaDB and Redis are system services:
-# `start` checks them, starts them (or installs them with apt-get) only when they use the default
-# port, makes sure database "test" exists, and `stop` leaves them alone.
+# The first three are downloaded into .local/ and run as detached processes with a pid file and a
+# log under .local/run/ (<service>-<port>.pid/.log); `stop` ends only those, for the ports in
+# effect. PostgreSQL, MariaDB and Redis are system services: `start` checks them, starts them
+# (or installs them with apt-get) only when they use the default port, makes sure database "test"
+# exists, and `stop` leaves them alone.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -81,11 +82,21 @@ endpoint_of() {
 
 is_managed() { case "$1" in kinesis-local|kinesalite|dynamodb) return 0 ;; *) return 1 ;; esac; }
 
-pid_file() { echo "$RUN/$1.pid"; }
-log_file() { echo "$RUN/$1.log"; }
+alive() { # pid -> 0 if the process exists and is not a zombie (init may reap late)
+  local stat
+  stat="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ "${stat:0:1}" != Z ]]
+}
+
+# Files are keyed by service and port, so instances on other ports (KINESALITE_PORT=… etc.) are
+# independent of each other.
+instance() { echo "$1-$(port_of "$1")"; }
+pid_file() { echo "$RUN/$(instance "$1").pid"; }
+log_file() { echo "$RUN/$(instance "$1").log"; }
 
 # Marker that identifies our process in /proc/<pid>/environ (guards against reused pids).
-marker() { echo "KC_SERVICE=$1@$ROOT"; }
+marker() { echo "KC_SERVICE=$(instance "$1")@$ROOT"; }
 
 managed_pid() { # service -> prints the pid if the pid file names a live process we started
   local f pid
@@ -109,7 +120,7 @@ spawn() { # service workdir command...
   printf '\n=== %s starting %s: %s\n' "$(date -u +%FT%TZ)" "$svc" "$*" >>"$logf"
   (
     cd "$dir"
-    export KC_SERVICE="$svc@$ROOT"
+    export "$(marker "$svc")"
     # shellcheck disable=SC2016  # $$, $0 and $@ are for the inner shell
     exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidf" "$@" </dev/null >>"$logf" 2>&1
   ) &
@@ -122,7 +133,7 @@ wait_for_port() { # service port
   pid="$(cat "$(pid_file "$svc")")"
   deadline=$((SECONDS + START_TIMEOUT))
   while ! port_open "$port"; do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       log "$svc exited before 127.0.0.1:$port answered; last lines of $(log_file "$svc"):"
       tail -n 40 "$(log_file "$svc")" >&2 || true
       rm -f "$(pid_file "$svc")"
@@ -135,6 +146,19 @@ wait_for_port() { # service port
     fi
     sleep 0.1
   done
+}
+
+speaks() { # service port -> 0 if the port answers like the service (or curl is missing)
+  command -v curl >/dev/null || return 0
+  local target ctype expect
+  case "$1" in
+    dynamodb) target=DynamoDB_20120810.ListTables; ctype=application/x-amz-json-1.0; expect=TableNames ;;
+    *) target=Kinesis_20131202.ListStreams; ctype=application/x-amz-json-1.1; expect=StreamNames ;;
+  esac
+  curl -s -m 5 -X POST "http://$HOST:$2/" -H "Content-Type: $ctype" -H "X-Amz-Target: $target" \
+    -H 'X-Amz-Date: 20260101T000000Z' \
+    -H 'Authorization: AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/x/aws4_request, SignedHeaders=host, Signature=x' \
+    -d '{}' 2>/dev/null | grep -q "\"$expect\""
 }
 
 # --- installation of the downloaded services ---------------------------------------------
@@ -168,10 +192,13 @@ ensure_dynamodb() {
   log "downloading DynamoDB Local $DYNAMODB_LOCAL_VERSION and its runtime dependencies into $DDB_DIR/lib"
   rm -rf "${DDB_DIR:?}/lib"
   mkdir -p "$DDB_DIR/lib"
-  mvn -B -q -Dstyle.color=never -f "$SCRIPTS/dynamodb-local/pom.xml" \
+  if ! mvn -B -q -Dstyle.color=never -f "$SCRIPTS/dynamodb-local/pom.xml" \
       -Ddynamodb-local.version="$DYNAMODB_LOCAL_VERSION" \
-      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$DDB_DIR/lib" >&2 \
-    || die "downloading DynamoDB Local failed"
+      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$DDB_DIR/lib" \
+      >"$DDB_DIR/download.log" 2>&1; then
+    tail -n 40 "$DDB_DIR/download.log" >&2
+    die "downloading DynamoDB Local failed (log: $DDB_DIR/download.log)"
+  fi
   [[ -f "$jar" ]] || die "$jar missing after download"
   touch "$DDB_DIR/lib/.complete"
 }
@@ -179,7 +206,7 @@ ensure_dynamodb() {
 # --- start / stop of the downloaded services ---------------------------------------------
 
 start_managed() {
-  local svc="$1" port pid
+  local svc="$1" port pid tmp
   port="$(port_of "$svc")"
   if pid="$(managed_pid "$svc")"; then
     if port_open "$port"; then
@@ -192,7 +219,9 @@ start_managed() {
     return 0
   fi
   if port_open "$port"; then
-    log "$svc: 127.0.0.1:$port is already in use by a process this script did not start; using it as is"
+    speaks "$svc" "$port" \
+      || die "$svc: 127.0.0.1:$port is in use by something that does not answer like $svc; choose another port"
+    log "$svc: 127.0.0.1:$port is already served by a process this script did not start; using it as is"
     return 0
   fi
   case "$svc" in
@@ -200,7 +229,7 @@ start_managed() {
       ensure_npm
       port_open "$KINESIS_LOCAL_TLS_PORT" \
         && die "kinesis-local: TLS port 127.0.0.1:$KINESIS_LOCAL_TLS_PORT is in use; set KINESIS_LOCAL_TLS_PORT"
-      mkdir -p "$RUN/kinesis-local-data"
+      mkdir -p "$RUN/$(instance "$svc")-data"
       # kinesis-local has no bind/host option and listens on 0.0.0.0; loopback-only.cjs rebinds
       # its servers to 127.0.0.1. All *_DURATION delays are 0 so streams are ACTIVE at once.
       spawn "$svc" "$NPM_DIR/node_modules/kinesis-local" env \
@@ -215,7 +244,7 @@ start_managed() {
         ON_DEMAND_STREAM_COUNT_LIMIT="${KINESIS_LOCAL_ON_DEMAND_STREAM_COUNT_LIMIT:-100}" \
         LOG_LEVEL="${KINESIS_LOCAL_LOG_LEVEL:-WARN}" ROOT_LOG_LEVEL=ERROR \
         SHOULD_PERSIST_DATA=false LOAD_DATA_IF_EXISTS=false \
-        PERSIST_PATH="$RUN/kinesis-local-data" \
+        PERSIST_PATH="$RUN/$(instance "$svc")-data" \
         BIND_HOST="$HOST" \
         node --require "$SCRIPTS/npm/loopback-only.cjs" main.js
       ;;
@@ -230,12 +259,13 @@ start_managed() {
       ;;
     dynamodb)
       ensure_dynamodb
-      rm -rf "${RUN:?}/dynamodb-tmp"   # natives unpacked by earlier runs
-      mkdir -p "$RUN/dynamodb-tmp"
+      tmp="$RUN/$(instance "$svc")-tmp"
+      rm -rf "${tmp:?}"   # natives unpacked by earlier runs
+      mkdir -p "$tmp"
       # sqlite4java natives are bundled in DynamoDBLocal 2.6.1 and unpacked into java.io.tmpdir,
       # so no -Djava.library.path is needed. DynamoDB Local has no bind option (all interfaces).
       # shellcheck disable=SC2086
-      spawn "$svc" "$DDB_DIR" java $DYNAMODB_JAVA_OPTS -Djava.io.tmpdir="$RUN/dynamodb-tmp" \
+      spawn "$svc" "$DDB_DIR" java $DYNAMODB_JAVA_OPTS -Djava.io.tmpdir="$tmp" \
         -cp "$DDB_DIR/lib/*" com.amazonaws.services.dynamodbv2.local.main.ServerRunner \
         -inMemory -port "$DYNAMODB_PORT" -disableTelemetry
       ;;
@@ -244,19 +274,24 @@ start_managed() {
   log "$svc started (pid $(cat "$(pid_file "$svc")")) at $(endpoint_of "$svc")"
 }
 
-stop_managed() {
+signal_managed() { # service -> sends SIGTERM to a process we started; prints its pid
   local svc="$1" pid
-  if ! pid="$(managed_pid "$svc")"; then
+  if ! pid="$(managed_pid "$svc")" || ! alive "$pid"; then
     rm -f "$(pid_file "$svc")"
     log "$svc: not started by this script; nothing to stop"
-    return 0
+    return 1
   fi
   kill -TERM "$pid" 2>/dev/null || true
+  echo "$pid"
+}
+
+await_stopped() { # service pid
+  local svc="$1" pid="$2"
   for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || break
+    alive "$pid" || break
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     log "$svc (pid $pid) ignored SIGTERM for 10s; sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -431,11 +466,14 @@ cmd_start() {
   done
 }
 
-cmd_stop() {
-  local s
+cmd_stop() { # SIGTERM to all first, then wait for each
+  local s pid i
+  local -a names=() pids=()
   for s in "${SERVICES[@]}"; do
-    if is_managed "$s"; then stop_managed "$s"; else log "$s: system service, left running"; fi
+    if ! is_managed "$s"; then log "$s: system service, left running"; continue; fi
+    if pid="$(signal_managed "$s")"; then names+=("$s"); pids+=("$pid"); fi
   done
+  for i in "${!names[@]}"; do await_stopped "${names[$i]}" "${pids[$i]}"; done
 }
 
 cmd_status() {
