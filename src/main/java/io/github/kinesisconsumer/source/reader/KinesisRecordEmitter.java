@@ -30,6 +30,8 @@ final class KinesisRecordEmitter<T> implements RecordEmitter<KinesisRecord, T, S
         collector.timestamp = record.approximateArrivalMillis();
         try {
             deserializer.deserialize(record, collector);
+        } catch (DownstreamFailure e) {
+            throw e.original;
         } catch (IOException | RuntimeException e) {
             throw new IOException(
                     "cannot deserialize record "
@@ -52,10 +54,25 @@ final class KinesisRecordEmitter<T> implements RecordEmitter<KinesisRecord, T, S
 
         @Override
         public void collect(T value) {
-            output.collect(value, timestamp);
+            try {
+                output.collect(value, timestamp);
+            } catch (RuntimeException e) {
+                throw new DownstreamFailure(e);
+            }
         }
 
         @Override
         public void close() {}
+    }
+
+    /** Carries a failure of a downstream operator past the deserializer's error handling. */
+    private static final class DownstreamFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final RuntimeException original;
+
+        DownstreamFailure(RuntimeException original) {
+            super(null, null, false, false);
+            this.original = original;
+        }
     }
 }

@@ -1,0 +1,121 @@
+package io.github.kinesisconsumer.source;
+
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.TestStream;
+import io.github.kinesisconsumer.testing.WrittenRecord;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.restartstrategy.RestartStrategies;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A job with a keyed checkpointed count and one injected failure reads every record once. */
+class KinesisSourceExactlyOnceTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(2)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESIS_LOCAL = KinesisEmulatorExtension.kinesisLocal();
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESALITE = KinesisEmulatorExtension.kinesalite();
+
+    @BeforeEach
+    void reset() {
+        KeyedCounts.reset();
+        FailOnce.reset();
+    }
+
+    @Test
+    void kinesisLocal4Shards8000RecordsWithFailure() throws Exception {
+        TestStream stream = KINESIS_LOCAL.createStream(4);
+        List<WrittenRecord> written = stream.putSequential(8_000, 400);
+        runAndCheck(KINESIS_LOCAL, stream, written, 4_000);
+    }
+
+    @Test
+    void kinesalite8Shards200kRecordsWithFailure() throws Exception {
+        TestStream stream = KINESALITE.createStream(8);
+        List<WrittenRecord> written = stream.putSequential(200_000, 1_000);
+        runAndCheck(KINESALITE, stream, written, 100_000);
+    }
+
+    private void runAndCheck(
+            KinesisEmulatorExtension kinesis,
+            TestStream stream,
+            List<WrittenRecord> written,
+            long failAfter)
+            throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        env.enableCheckpointing(500);
+        env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 500));
+        KinesisSource<org.apache.flink.api.java.tuple.Tuple2<String, String>> source =
+                KinesisSource.<org.apache.flink.api.java.tuple.Tuple2<String, String>>builder()
+                        .streamName(stream.name())
+                        .appName("exactly-once-test")
+                        .clientSettings(kinesis.clientSettings())
+                        .startingPosition(StartingPosition.trimHorizon())
+                        .deserializer(new KeyAndPayload())
+                        .build();
+        env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis")
+                .map(new FailOnce(failAfter))
+                .keyBy(t -> t.f0)
+                .process(new KeyedCounts.Count())
+                .addSink(new KeyedCounts.LatestSink());
+
+        JobClient job = env.executeAsync("exactly-once " + stream.name());
+        long start = System.nanoTime();
+        try {
+            waitForTotal(written.size(), Duration.ofSeconds(180));
+            Thread.sleep(1_500);
+        } finally {
+            job.cancel().get();
+        }
+        Map<String, Long> expected = new HashMap<>();
+        for (WrittenRecord w : written) {
+            expected.merge(w.partitionKey, 1L, Long::sum);
+        }
+        System.out.printf(
+                "%s: %d records, %d keys, failure injected=%s, counted total %d in %d ms%n",
+                stream.name(),
+                written.size(),
+                expected.size(),
+                FailOnce.FAILED.get(),
+                KeyedCounts.total(),
+                (System.nanoTime() - start) / 1_000_000);
+        assertThat(FailOnce.FAILED).as("the failure was injected").isTrue();
+        assertThat(KeyedCounts.snapshot()).isEqualTo(expected);
+    }
+
+    private static void waitForTotal(long expected, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (KeyedCounts.total() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static JobID unused;
+}
