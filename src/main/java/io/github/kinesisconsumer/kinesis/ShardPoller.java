@@ -53,7 +53,7 @@ public final class ShardPoller implements AutoCloseable {
     /** Shard state, touched only on the scheduler thread. */
     private final Map<String, Cursor> cursors = new HashMap<>();
 
-    private final Set<Cursor> paused = new LinkedHashSet<>();
+    private final Set<Cursor> waitingForRoom = new LinkedHashSet<>();
     private volatile boolean closed;
 
     public ShardPoller(KinesisAsyncClient client, StreamRef stream, PollerOptions options) {
@@ -108,7 +108,36 @@ public final class ShardPoller implements AutoCloseable {
                     Cursor cursor = cursors.remove(shardId);
                     if (cursor != null) {
                         cursor.removed = true;
-                        paused.remove(cursor);
+                        waitingForRoom.remove(cursor);
+                    }
+                });
+    }
+
+    /**
+     * Stops new calls on a shard until {@link #resume}; used for watermark alignment. The shard
+     * keeps its position.
+     */
+    public void pause(String shardId) {
+        scheduler.execute(
+                () -> {
+                    Cursor cursor = cursors.get(shardId);
+                    if (cursor != null) {
+                        cursor.paused = true;
+                        waitingForRoom.remove(cursor);
+                    }
+                });
+    }
+
+    /** Resumes a shard paused with {@link #pause}. */
+    public void resume(String shardId) {
+        scheduler.execute(
+                () -> {
+                    Cursor cursor = cursors.get(shardId);
+                    if (cursor != null && cursor.paused) {
+                        cursor.paused = false;
+                        if (!cursor.inFlight) {
+                            schedule(cursor, 0);
+                        }
                     }
                 });
     }
@@ -142,7 +171,7 @@ public final class ShardPoller implements AutoCloseable {
         if (released > 0
                 && bufferedBytes.addAndGet(-released) < options.maxBufferedBytes()
                 && !closed) {
-            scheduler.execute(this::resumePaused);
+            scheduler.execute(this::resumeWaiting);
         }
         if (failure != null) {
             throw failure;
@@ -167,12 +196,12 @@ public final class ShardPoller implements AutoCloseable {
         wakeup();
     }
 
-    private void resumePaused() {
-        if (paused.isEmpty() || bufferedBytes.get() >= options.maxBufferedBytes()) {
+    private void resumeWaiting() {
+        if (waitingForRoom.isEmpty() || bufferedBytes.get() >= options.maxBufferedBytes()) {
             return;
         }
-        List<Cursor> resume = new ArrayList<>(paused);
-        paused.clear();
+        List<Cursor> resume = new ArrayList<>(waitingForRoom);
+        waitingForRoom.clear();
         for (Cursor cursor : resume) {
             schedule(cursor, 0);
         }
@@ -191,11 +220,11 @@ public final class ShardPoller implements AutoCloseable {
     }
 
     private void fetch(Cursor cursor) {
-        if (closed || cursor.removed) {
+        if (closed || cursor.removed || cursor.paused || cursor.inFlight) {
             return;
         }
         if (bufferedBytes.get() >= options.maxBufferedBytes()) {
-            paused.add(cursor);
+            waitingForRoom.add(cursor);
             return;
         }
         if (cursor.iterator == null) {
@@ -209,6 +238,7 @@ public final class ShardPoller implements AutoCloseable {
             return;
         }
         cursor.nextCallAllowedNanos = now + spacingNanos;
+        cursor.inFlight = true;
         metrics.getRecordsCalls.increment();
         GetRecordsRequest.Builder request =
                 GetRecordsRequest.builder()
@@ -232,6 +262,7 @@ public final class ShardPoller implements AutoCloseable {
                 cursor.lastSequenceNumber != null
                         ? StartingPosition.afterSequenceNumber(cursor.lastSequenceNumber)
                         : cursor.start;
+        cursor.inFlight = true;
         GetShardIteratorRequest.Builder request =
                 position.applyTo(GetShardIteratorRequest.builder().shardId(cursor.shardId));
         if (stream.arn() != null) {
@@ -243,6 +274,7 @@ public final class ShardPoller implements AutoCloseable {
             client.getShardIterator(request.build())
                     .whenCompleteAsync(
                             (response, error) -> {
+                                cursor.inFlight = false;
                                 if (error != null) {
                                     onError(cursor, "GetShardIterator", error);
                                 } else if (!cursor.removed) {
@@ -257,12 +289,14 @@ public final class ShardPoller implements AutoCloseable {
                             },
                             scheduler);
         } catch (RuntimeException e) {
+            cursor.inFlight = false;
             onError(cursor, "GetShardIterator", e);
         }
     }
 
     private void onRecords(
             Cursor cursor, long startNanos, GetRecordsResponse response, Throwable error) {
+        cursor.inFlight = false;
         if (cursor.removed || closed) {
             return;
         }
@@ -384,6 +418,8 @@ public final class ShardPoller implements AutoCloseable {
         long nextCallAllowedNanos;
         int failures;
         boolean removed;
+        boolean paused;
+        boolean inFlight;
 
         Cursor(String shardId, StartingPosition start) {
             this.shardId = shardId;

@@ -152,6 +152,33 @@ class ShardPollerFaultTest {
     }
 
     @Test
+    void pausedShardMakesNoCallsUntilResumed() throws Exception {
+        FakeKinesis fake = new FakeKinesis().shard("s0", 100_000).shard("s1", 100_000);
+        try (ShardPoller poller =
+                new ShardPoller(fake, STREAM, fast().recordsPerCall(10).build())) {
+            poller.addShard("s0", StartingPosition.trimHorizon());
+            poller.addShard("s1", StartingPosition.trimHorizon());
+            PollingReader reader = new PollingReader();
+            reader.drainFor(poller, Duration.ofMillis(300));
+            poller.pause("s0");
+            reader.drainFor(poller, Duration.ofMillis(200));
+            int s0Calls = fake.getRecordsCalls("s0");
+            int s1Calls = fake.getRecordsCalls("s1");
+            reader.drainFor(poller, Duration.ofMillis(500));
+            assertThat(fake.getRecordsCalls("s0")).as("paused shard").isEqualTo(s0Calls);
+            assertThat(fake.getRecordsCalls("s1")).as("other shard").isGreaterThan(s1Calls + 5);
+
+            poller.resume("s0");
+            reader.drainFor(poller, Duration.ofMillis(500));
+            assertThat(fake.getRecordsCalls("s0")).as("resumed shard").isGreaterThan(s0Calls + 5);
+            List<String> s0 = payloads(reader, "s0");
+            for (int i = 0; i < s0.size(); i++) {
+                assertThat(s0.get(i)).isEqualTo("s0:" + i);
+            }
+        }
+    }
+
+    @Test
     void shardEndIsReportedOnceAfterTheLastRecord() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 250).closed("s0");
         try (ShardPoller poller =

@@ -19,6 +19,7 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,17 @@ final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
                 splits.remove(split.shardId());
                 poller.removeShard(split.shardId());
             }
+        }
+    }
+
+    @Override
+    public void pauseOrResumeSplits(
+            Collection<ShardSplit> splitsToPause, Collection<ShardSplit> splitsToResume) {
+        for (ShardSplit split : splitsToPause) {
+            poller.pause(split.shardId());
+        }
+        for (ShardSplit split : splitsToResume) {
+            poller.resume(split.shardId());
         }
     }
 
