@@ -63,6 +63,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     private final Map<String, long[]> recentFinishes = new HashMap<>();
     private final Set<Integer> noMoreSplitsSignalled = new HashSet<>();
     private boolean initialDiscoveryDone;
+    private volatile boolean listIncrementally;
+    private volatile String lastListedShardId;
     private long lastSnapshotId = -1;
     private long lastCompletedCheckpointId = -1;
     private boolean discoveryRunning;
@@ -93,6 +95,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
                 unassigned.put(split.shardId(), split);
             }
             initialDiscoveryDone = restored.initialDiscoveryDone();
+            lastListedShardId = lineage.lastShardId();
+            listIncrementally = initialDiscoveryDone && lastListedShardId != null;
             this.stopAtArrivalMillis = restored.stopAtArrivalMillis();
         } else {
             this.stopAtArrivalMillis = stopAtArrivalMillis;
@@ -122,8 +126,9 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         context.callAsync(this::listNewShards, this::onShardsListed);
     }
 
+    /** Runs on a worker thread: reads only the volatile fields set by the coordinator thread. */
     private List<ShardInfo> listNewShards() {
-        return initialDiscoveryDone ? lister.listAfter(lineage.lastShardId()) : lister.listAll();
+        return listIncrementally ? lister.listAfter(lastListedShardId) : lister.listAll();
     }
 
     private void onShardsListed(List<ShardInfo> listed, Throwable error) {
@@ -131,6 +136,14 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         if (error != null) {
             if (error instanceof StreamNotFoundException && !initialDiscoveryDone) {
                 throw (StreamNotFoundException) error;
+            }
+            if (bounded || discoveryInterval.isZero()) {
+                throw new IllegalStateException(
+                        "shard discovery of stream "
+                                + stream
+                                + " failed, and no retry is scheduled"
+                                + " (bounded mode or discovery interval 0); failing over",
+                        error);
             }
             LOG.warn(
                     "shard discovery of stream {} failed; reading goes on and discovery is retried"
@@ -146,14 +159,14 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             }
         }
         lineage.addAll(listed);
+        long now = System.currentTimeMillis();
         for (ShardInfo shard : fresh) {
             if (assigned.contains(shard.shardId())
                     || finished.contains(shard.shardId())
                     || unassigned.containsKey(shard.shardId())) {
                 continue;
             }
-            StartingPosition position =
-                    initialDiscoveryDone ? StartingPosition.trimHorizon() : initialPosition;
+            StartingPosition position = positionForNewShard(shard, now);
             unassigned.put(
                     shard.shardId(),
                     new ShardSplit(
@@ -173,7 +186,29 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
                     finished.size());
         }
         initialDiscoveryDone = true;
+        String last = lineage.lastShardId();
+        if (last != null) {
+            lastListedShardId = last;
+            listIncrementally = true;
+        }
         assignReadySplits();
+    }
+
+    /**
+     * Shards found after the first discovery start at TRIM_HORIZON. At the first discovery a shard
+     * gets the configured position, except with LATEST for a shard that must wait for its parents:
+     * it starts at the discovery time instead, so records written to it while the parents are read
+     * are not skipped.
+     */
+    private StartingPosition positionForNewShard(ShardInfo shard, long nowMillis) {
+        if (initialDiscoveryDone) {
+            return StartingPosition.trimHorizon();
+        }
+        if (initialPosition.type() == StartingPosition.Type.LATEST
+                && !lineage.isReady(shard.shardId(), finished::contains)) {
+            return StartingPosition.atTimestamp(java.time.Instant.ofEpochMilli(nowMillis));
+        }
+        return initialPosition;
     }
 
     private void assignReadySplits() {
@@ -207,7 +242,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             return;
         }
         for (ShardInfo shard : lineage.shards()) {
-            if (!finished.contains(shard.shardId()) && !assigned.contains(shard.shardId())) {
+            if (!finished.contains(shard.shardId())) {
                 return;
             }
         }
@@ -275,10 +310,10 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         }
         LOG.info(
                 "reader {} finished {}", subtaskId, ((ShardsFinishedEvent) sourceEvent).shardIds());
-        assignReadySplits();
         if (unknownChildren || bounded) {
             discoverNow();
         }
+        assignReadySplits();
     }
 
     @Override

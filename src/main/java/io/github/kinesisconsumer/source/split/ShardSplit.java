@@ -35,7 +35,7 @@ public final class ShardSplit implements SourceSplit {
         this.parentShardIds =
                 parentShardIds == null
                         ? Collections.emptyList()
-                        : Collections.unmodifiableList(parentShardIds);
+                        : Collections.unmodifiableList(new java.util.ArrayList<>(parentShardIds));
         this.stopAtArrivalMillis = stopAtArrivalMillis;
         this.finished = finished;
     }
