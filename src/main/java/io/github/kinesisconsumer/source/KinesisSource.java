@@ -94,6 +94,11 @@ public final class KinesisSource<T>
         return appName;
     }
 
+    /** The effective {@link KinesisSourceOptions}. */
+    public Configuration config() {
+        return new Configuration(config);
+    }
+
     @Override
     public SourceReader<T, ShardSplit> createReader(SourceReaderContext readerContext)
             throws Exception {

@@ -126,6 +126,10 @@ class KinesisSourceWatermarkTest {
             assertThat(value).as(m.getKey()).isBetween(0L, 1_000L);
         }
         assertThat(REPORTER.findMetrics(job.getJobID(), "getRecordsCalls")).isNotEmpty();
+        assertThat(REPORTER.findMetrics(job.getJobID(), "getRecordsCallsPerSecond")).isNotEmpty();
+        assertThat(REPORTER.findMetrics(job.getJobID(), "throttledCalls")).isNotEmpty();
+        assertThat(REPORTER.findMetrics(job.getJobID(), "iteratorRefreshes")).isNotEmpty();
+        assertThat(REPORTER.findMetrics(job.getJobID(), "fetchLatencyMs")).isNotEmpty();
     }
 
     static final class CountWindow

@@ -2,7 +2,9 @@ package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
 
@@ -11,8 +13,8 @@ import java.util.Set;
 
 /**
  * Registers the reader's Kinesis metrics: per shard {@code millisBehindLatest} (group {@code
- * KinesisSource.shardId.<id>}), and per reader the GetRecords calls, throttled calls, transient
- * errors, iterator refreshes, bytes read and the latest fetch latency.
+ * KinesisSource.shardId.<id>}), and per reader the GetRecords calls (count and rate per second),
+ * throttled calls, transient errors, iterator refreshes, bytes read and the latest fetch latency.
  */
 final class ShardMetrics {
 
@@ -24,6 +26,7 @@ final class ShardMetrics {
         this.poller = poller;
         this.kinesisGroup = group.addGroup("KinesisSource");
         kinesisGroup.gauge("getRecordsCalls", (Gauge<Long>) poller::getRecordsCalls);
+        kinesisGroup.meter("getRecordsCallsPerSecond", new MeterView(new CountOf(poller)));
         kinesisGroup.gauge("throttledCalls", (Gauge<Long>) poller::throttledCalls);
         kinesisGroup.gauge("transientErrors", (Gauge<Long>) poller::transientErrors);
         kinesisGroup.gauge("iteratorRefreshes", (Gauge<Long>) poller::iteratorRefreshes);
@@ -40,6 +43,32 @@ final class ShardMetrics {
                     .gauge(
                             "millisBehindLatest",
                             (Gauge<Long>) () -> poller.millisBehindLatest(shardId));
+        }
+    }
+
+    /** A read-only counter over the poller's GetRecords count, for the rate meter. */
+    private static final class CountOf implements Counter {
+        private final PollerMetrics poller;
+
+        CountOf(PollerMetrics poller) {
+            this.poller = poller;
+        }
+
+        @Override
+        public void inc() {}
+
+        @Override
+        public void inc(long n) {}
+
+        @Override
+        public void dec() {}
+
+        @Override
+        public void dec(long n) {}
+
+        @Override
+        public long getCount() {
+            return poller.getRecordsCalls();
         }
     }
 }

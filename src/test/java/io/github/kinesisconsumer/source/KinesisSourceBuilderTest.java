@@ -1,0 +1,80 @@
+package io.github.kinesisconsumer.source;
+
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
+
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.api.connector.source.Boundedness;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.InstantiationUtil;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Builder validation, options from a Flink configuration, serializability. */
+class KinesisSourceBuilderTest {
+
+    private static KinesisSourceBuilder<String> valid() {
+        return KinesisSource.<String>builder()
+                .streamName("orders")
+                .appName("billing")
+                .clientSettings(ClientSettings.forEndpoint("http://127.0.0.1:4567"))
+                .deserializer(KinesisDeserializationSchema.of(new SimpleStringSchema()));
+    }
+
+    @Test
+    void misuseIsRejectedWithAMessageThatNamesTheFix() {
+        assertThatThrownBy(() -> valid().streamName(null).build())
+                .hasMessageContaining("no stream: call streamName");
+        assertThatThrownBy(
+                        () ->
+                                valid().streamArn("arn:aws:kinesis:us-east-1:123456789012:stream/x")
+                                        .build())
+                .hasMessageContaining("either streamName or streamArn, not both");
+        assertThatThrownBy(() -> valid().appName(" ").build())
+                .hasMessageContaining("appName must not be blank");
+        assertThatThrownBy(() -> valid().clientSettings(null).build())
+                .hasMessageContaining("clientSettings are required");
+        assertThatThrownBy(() -> valid().deserializer(null).build())
+                .hasMessageContaining("a deserializer is required");
+        assertThatThrownBy(() -> valid().shardDiscoveryInterval(Duration.ofSeconds(-1)).build())
+                .hasMessageContaining("kinesis.source.shard-discovery-interval must be >= 0");
+        assertThatThrownBy(() -> valid().idlePollInterval(Duration.ofMillis(-5)).build())
+                .hasMessageContaining("idlePollInterval must be >= 0");
+        assertThatThrownBy(
+                        () -> valid().set(KinesisSourceOptions.GET_RECORDS_LIMIT, 20_000).build())
+                .hasMessageContaining("recordsPerCall must be 1..10000");
+        assertThatThrownBy(() -> valid().streamName("bad name").build())
+                .hasMessageContaining("stream name must be");
+    }
+
+    @Test
+    void optionsComeFromAFlinkConfiguration() {
+        Configuration conf = new Configuration();
+        conf.setString("kinesis.source.get-records.limit", "500");
+        conf.setString("kinesis.source.shard-discovery-interval", "3 s");
+        conf.setString("kinesis.source.max-buffered-bytes", "8 mb");
+        KinesisSource<String> source = valid().configuration(conf).build();
+        assertThat(source.config().get(KinesisSourceOptions.GET_RECORDS_LIMIT)).isEqualTo(500);
+        assertThat(source.config().get(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL))
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(source.config().get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getMebiBytes())
+                .isEqualTo(8);
+        assertThat(source.config().get(KinesisSourceOptions.IDLE_POLL_INTERVAL))
+                .isEqualTo(Duration.ofMillis(200));
+    }
+
+    @Test
+    void boundednessAndSerializability() throws Exception {
+        assertThat(valid().build().getBoundedness()).isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+        KinesisSource<String> bounded = valid().boundedAtJobStart().build();
+        assertThat(bounded.getBoundedness()).isEqualTo(Boundedness.BOUNDED);
+        KinesisSource<String> copy = InstantiationUtil.clone(bounded, getClass().getClassLoader());
+        assertThat(copy.stream().name()).isEqualTo("orders");
+        assertThat(copy.appName()).isEqualTo("billing");
+    }
+}
