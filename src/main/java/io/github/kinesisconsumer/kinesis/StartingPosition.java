@@ -28,7 +28,9 @@ public final class StartingPosition implements Serializable {
         TRIM_HORIZON,
         AT_TIMESTAMP,
         AT_SEQUENCE_NUMBER,
-        AFTER_SEQUENCE_NUMBER
+        AFTER_SEQUENCE_NUMBER,
+        /** Resolved per shard from a checkpoint store, else the fallback. */
+        FROM_STORE
     }
 
     private static final StartingPosition LATEST_POSITION =
@@ -40,13 +42,43 @@ public final class StartingPosition implements Serializable {
     private final String sequenceNumber;
     private final long subSequenceNumber;
     private final Instant timestamp;
+    private final StartingPosition fallback;
 
     private StartingPosition(
             Type type, String sequenceNumber, long subSequenceNumber, Instant timestamp) {
+        this(type, sequenceNumber, subSequenceNumber, timestamp, null);
+    }
+
+    private StartingPosition(
+            Type type,
+            String sequenceNumber,
+            long subSequenceNumber,
+            Instant timestamp,
+            StartingPosition fallback) {
         this.type = type;
         this.sequenceNumber = sequenceNumber;
         this.subSequenceNumber = subSequenceNumber;
         this.timestamp = timestamp;
+        this.fallback = fallback;
+    }
+
+    /**
+     * Each shard starts after its checkpoint in the configured checkpoint store; shards that are
+     * finished there (or whose descendants have checkpoints) are not read again; shards without a
+     * checkpoint start at {@code fallback}.
+     */
+    public static StartingPosition fromStore(StartingPosition fallback) {
+        if (fallback == null || fallback.type == Type.FROM_STORE) {
+            throw new IllegalArgumentException(
+                    "fromStore needs a fallback such as latest(), trimHorizon() or"
+                            + " atTimestamp(..)");
+        }
+        return new StartingPosition(Type.FROM_STORE, null, NO_SUB_SEQUENCE, null, fallback);
+    }
+
+    /** The fallback of a {@link Type#FROM_STORE} position, else null. */
+    public StartingPosition fallback() {
+        return fallback;
     }
 
     /** Starts after the newest record at the time the shard iterator is taken. */
@@ -156,6 +188,10 @@ public final class StartingPosition implements Serializable {
                                         ? ShardIteratorType.AT_SEQUENCE_NUMBER
                                         : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
                         .startingSequenceNumber(sequenceNumber);
+            case FROM_STORE:
+                throw new IllegalStateException(
+                        "a FROM_STORE position must be resolved against the checkpoint store"
+                                + " before reading");
             default:
                 throw new IllegalStateException("unknown type " + type);
         }
@@ -173,7 +209,8 @@ public final class StartingPosition implements Serializable {
         return subSequenceNumber == that.subSequenceNumber
                 && type == that.type
                 && Objects.equals(sequenceNumber, that.sequenceNumber)
-                && Objects.equals(timestamp, that.timestamp);
+                && Objects.equals(timestamp, that.timestamp)
+                && Objects.equals(fallback, that.fallback);
     }
 
     @Override
@@ -192,6 +229,8 @@ public final class StartingPosition implements Serializable {
                 return subSequenceNumber == NO_SUB_SEQUENCE
                         ? "AFTER_SEQUENCE_NUMBER(" + sequenceNumber + ")"
                         : "AFTER_SEQUENCE_NUMBER(" + sequenceNumber + "/" + subSequenceNumber + ")";
+            case FROM_STORE:
+                return "FROM_STORE(else " + fallback + ")";
             default:
                 return type.name();
         }

@@ -12,6 +12,7 @@ import io.github.kinesisconsumer.source.reader.KinesisSourceReaderFactory;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.source.split.ShardSplit;
 import io.github.kinesisconsumer.source.split.ShardSplitSerializer;
+import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
@@ -23,6 +24,8 @@ import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+import javax.annotation.Nullable;
 
 /**
  * A Flink source (FLIP-27) that reads a Kinesis data stream.
@@ -57,6 +60,7 @@ public final class KinesisSource<T>
     private final Configuration config;
     private final Boundedness boundedness;
     private final long stopAtArrivalMillis;
+    @Nullable private final CheckpointStoreFactory checkpointStore;
 
     KinesisSource(
             StreamRef stream,
@@ -66,7 +70,9 @@ public final class KinesisSource<T>
             KinesisDeserializationSchema<T> deserializer,
             Configuration config,
             Boundedness boundedness,
-            long stopAtArrivalMillis) {
+            long stopAtArrivalMillis,
+            @Nullable CheckpointStoreFactory checkpointStore) {
+        this.checkpointStore = checkpointStore;
         this.stream = stream;
         this.appName = appName;
         this.clientSettings = clientSettings;
@@ -94,6 +100,10 @@ public final class KinesisSource<T>
         return appName;
     }
 
+    public StartingPosition startingPosition() {
+        return startingPosition;
+    }
+
     /** The effective {@link KinesisSourceOptions}. */
     public Configuration config() {
         return new Configuration(config);
@@ -119,7 +129,9 @@ public final class KinesisSource<T>
                 config.get(KinesisSourceOptions.DEAGGREGATION),
                 deserializer,
                 config,
-                new PollerMetrics());
+                new PollerMetrics(),
+                appName,
+                checkpointStore);
     }
 
     @Override
@@ -143,6 +155,8 @@ public final class KinesisSource<T>
                 stream,
                 clientSettings,
                 startingPosition,
+                appName,
+                checkpointStore,
                 config.get(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL),
                 bounded,
                 stopAt,

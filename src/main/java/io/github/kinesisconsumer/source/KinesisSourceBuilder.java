@@ -6,6 +6,7 @@ import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.source.split.ShardSplit;
+import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.configuration.ConfigOption;
@@ -26,7 +27,8 @@ public final class KinesisSourceBuilder<T> {
     private String streamArn;
     private String appName;
     private ClientSettings clientSettings;
-    private StartingPosition startingPosition = StartingPosition.latest();
+    private StartingPosition startingPosition;
+    private CheckpointStoreFactory checkpointStore;
     private KinesisDeserializationSchema<T> deserializer;
     private final Configuration config = new Configuration();
     private Boundedness boundedness = Boundedness.CONTINUOUS_UNBOUNDED;
@@ -58,11 +60,21 @@ public final class KinesisSourceBuilder<T> {
     }
 
     /**
-     * Where shards present at the first start begin when Flink has no state for them (default
-     * LATEST). Shards that appear later always start at TRIM_HORIZON.
+     * Where shards present at the first start begin when Flink has no state for them: default
+     * {@code fromStore(latest())} with a checkpoint store, else {@code latest()}. Shards that
+     * appear later always start at TRIM_HORIZON.
      */
     public KinesisSourceBuilder<T> startingPosition(StartingPosition startingPosition) {
         this.startingPosition = startingPosition;
+        return this;
+    }
+
+    /**
+     * Mirrors the positions of each completed Flink checkpoint into a checkpoint store, and (with
+     * the default starting position) starts from it when Flink has no state.
+     */
+    public KinesisSourceBuilder<T> checkpointStore(CheckpointStoreFactory checkpointStore) {
+        this.checkpointStore = checkpointStore;
         return this;
     }
 
@@ -142,8 +154,17 @@ public final class KinesisSourceBuilder<T> {
             throw new IllegalArgumentException(
                     "clientSettings are required: ClientSettings.builder().region(\"...\").build()");
         }
-        if (startingPosition == null) {
-            throw new IllegalArgumentException("startingPosition must not be null");
+        StartingPosition start = startingPosition;
+        if (start == null) {
+            start =
+                    checkpointStore != null
+                            ? StartingPosition.fromStore(StartingPosition.latest())
+                            : StartingPosition.latest();
+        }
+        if (start.type() == StartingPosition.Type.FROM_STORE && checkpointStore == null) {
+            throw new IllegalArgumentException(
+                    "startingPosition fromStore(..) needs a checkpoint store: call"
+                            + " checkpointStore(..)");
         }
         if (deserializer == null) {
             throw new IllegalArgumentException(
@@ -175,10 +196,11 @@ public final class KinesisSourceBuilder<T> {
                 stream,
                 appName,
                 clientSettings,
-                startingPosition,
+                start,
                 deserializer,
                 new Configuration(config),
                 boundedness,
-                stopAtArrivalMillis);
+                stopAtArrivalMillis,
+                checkpointStore);
     }
 }

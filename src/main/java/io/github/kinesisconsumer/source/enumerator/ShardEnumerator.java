@@ -8,6 +8,9 @@ import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamNotFoundException;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.source.split.ShardSplit;
+import io.github.kinesisconsumer.store.Checkpoint;
+import io.github.kinesisconsumer.store.CheckpointStore;
+import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
@@ -51,6 +54,9 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     private final StreamRef stream;
     private final ClientSettings clientSettings;
     private final StartingPosition initialPosition;
+    private final String appName;
+    @Nullable private final CheckpointStoreFactory checkpointStore;
+    private Map<String, Checkpoint> stored = Map.of();
     private final Duration discoveryInterval;
     private final boolean bounded;
     private final long stopAtArrivalMillis;
@@ -77,6 +83,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             StreamRef stream,
             ClientSettings clientSettings,
             StartingPosition initialPosition,
+            String appName,
+            @Nullable CheckpointStoreFactory checkpointStore,
             Duration discoveryInterval,
             boolean bounded,
             long stopAtArrivalMillis,
@@ -85,6 +93,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         this.stream = stream;
         this.clientSettings = clientSettings;
         this.initialPosition = initialPosition;
+        this.appName = appName;
+        this.checkpointStore = checkpointStore;
         this.discoveryInterval = discoveryInterval;
         this.bounded = bounded;
         if (restored != null) {
@@ -127,15 +137,53 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     }
 
     /** Runs on a worker thread: reads only the volatile fields set by the coordinator thread. */
-    private List<ShardInfo> listNewShards() {
-        return listIncrementally ? lister.listAfter(lastListedShardId) : lister.listAll();
+    private Discovery listNewShards() {
+        if (listIncrementally) {
+            return new Discovery(lister.listAfter(lastListedShardId), null);
+        }
+        List<ShardInfo> shards = lister.listAll();
+        Map<String, Checkpoint> fromStore = null;
+        if (initialPosition.type() == StartingPosition.Type.FROM_STORE) {
+            try (CheckpointStore store = checkpointStore.create()) {
+                fromStore = store.getAll(appName, stream.name());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException(
+                        "cannot read the starting positions of app '"
+                                + appName
+                                + "' for stream "
+                                + stream
+                                + " from the checkpoint store; the job cannot start without"
+                                + " them (fix the store, or start from an explicit position)",
+                        e);
+            }
+            LOG.info(
+                    "read {} stored checkpoint(s) of app '{}' for stream {}",
+                    fromStore.size(),
+                    appName,
+                    stream);
+        }
+        return new Discovery(shards, fromStore);
     }
 
-    private void onShardsListed(List<ShardInfo> listed, Throwable error) {
+    /** What one listing found, and (first listing only) the stored checkpoints. */
+    private static final class Discovery {
+        final List<ShardInfo> shards;
+        @Nullable final Map<String, Checkpoint> stored;
+
+        Discovery(List<ShardInfo> shards, @Nullable Map<String, Checkpoint> stored) {
+            this.shards = shards;
+            this.stored = stored;
+        }
+    }
+
+    private void onShardsListed(Discovery discovery, Throwable error) {
         discoveryRunning = false;
         if (error != null) {
             if (error instanceof StreamNotFoundException && !initialDiscoveryDone) {
                 throw (StreamNotFoundException) error;
+            }
+            if (!initialDiscoveryDone && error instanceof IllegalStateException) {
+                throw (IllegalStateException) error;
             }
             if (bounded || discoveryInterval.isZero()) {
                 throw new IllegalStateException(
@@ -152,6 +200,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
                     error);
             return;
         }
+        List<ShardInfo> listed = discovery.shards;
         List<ShardInfo> fresh = new ArrayList<>();
         for (ShardInfo shard : listed) {
             if (!lineage.contains(shard.shardId())) {
@@ -159,6 +208,10 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             }
         }
         lineage.addAll(listed);
+        if (!initialDiscoveryDone && discovery.stored != null) {
+            stored = discovery.stored;
+            markFinishedFromStore();
+        }
         long now = System.currentTimeMillis();
         for (ShardInfo shard : fresh) {
             if (assigned.contains(shard.shardId())
@@ -204,11 +257,46 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         if (initialDiscoveryDone) {
             return StartingPosition.trimHorizon();
         }
-        if (initialPosition.type() == StartingPosition.Type.LATEST
+        StartingPosition base = initialPosition;
+        if (base.type() == StartingPosition.Type.FROM_STORE) {
+            Checkpoint checkpoint = stored.get(shard.shardId());
+            if (checkpoint != null) {
+                return checkpoint.resumePosition();
+            }
+            base = base.fallback();
+        }
+        if (base.type() == StartingPosition.Type.LATEST
                 && !lineage.isReady(shard.shardId(), finished::contains)) {
             return StartingPosition.atTimestamp(java.time.Instant.ofEpochMilli(nowMillis));
         }
-        return initialPosition;
+        return base;
+    }
+
+    /**
+     * A shard is finished per the store when its checkpoint says so, or when any descendant has a
+     * checkpoint (someone read past it).
+     */
+    private void markFinishedFromStore() {
+        List<String> done = new ArrayList<>();
+        for (ShardInfo shard : lineage.shards()) {
+            String id = shard.shardId();
+            Checkpoint own = stored.get(id);
+            boolean finishedHere = own != null && own.isFinished();
+            if (!finishedHere) {
+                for (String descendant : lineage.descendantsOf(id)) {
+                    if (stored.containsKey(descendant)) {
+                        finishedHere = true;
+                        break;
+                    }
+                }
+            }
+            if (finishedHere && finished.add(id)) {
+                done.add(id);
+            }
+        }
+        if (!done.isEmpty()) {
+            LOG.info("shards finished according to the checkpoint store: {}", done);
+        }
     }
 
     private void assignReadySplits() {

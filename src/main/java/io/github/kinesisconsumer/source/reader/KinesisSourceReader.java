@@ -15,6 +15,8 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.annotation.Nullable;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,15 +38,18 @@ public final class KinesisSourceReader<T>
     private final Map<String, FinishedSplit> finishedSplits = new LinkedHashMap<>();
 
     private final ShardMetrics shardMetrics;
+    @Nullable private final CheckpointMirror mirror;
 
-    public KinesisSourceReader(
+    KinesisSourceReader(
             Supplier<SplitReader<KinesisRecord, ShardSplit>> splitReaderSupplier,
             RecordEmitter<KinesisRecord, T, ShardSplitState> recordEmitter,
             Configuration config,
             SourceReaderContext context,
-            PollerMetrics pollerMetrics) {
+            PollerMetrics pollerMetrics,
+            @Nullable CheckpointMirror mirror) {
         super(splitReaderSupplier, recordEmitter, config, context);
         this.shardMetrics = new ShardMetrics(context.metricGroup(), pollerMetrics);
+        this.mirror = mirror;
     }
 
     @Override
@@ -83,6 +88,14 @@ public final class KinesisSourceReader<T>
 
     @Override
     public List<ShardSplit> snapshotState(long checkpointId) {
+        List<ShardSplit> all = snapshotSplits(checkpointId);
+        if (mirror != null) {
+            mirror.snapshotTaken(checkpointId, MirroredPositions.of(all));
+        }
+        return all;
+    }
+
+    private List<ShardSplit> snapshotSplits(long checkpointId) {
         List<ShardSplit> state = super.snapshotState(checkpointId);
         if (finishedSplits.isEmpty()) {
             return state;
@@ -101,11 +114,33 @@ public final class KinesisSourceReader<T>
     @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
         super.notifyCheckpointComplete(checkpointId);
+        if (mirror != null) {
+            mirror.checkpointCompleted(checkpointId);
+        }
         // The enumerator snapshot of the checkpoint after the first one holding a finished split
         // was taken after the finish event was sent: from then on the enumerator has it.
         finishedSplits
                 .values()
                 .removeIf(f -> f.firstCheckpointId >= 0 && checkpointId > f.firstCheckpointId);
+    }
+
+    @Override
+    public void notifyCheckpointAborted(long checkpointId) throws Exception {
+        super.notifyCheckpointAborted(checkpointId);
+        if (mirror != null) {
+            mirror.checkpointAborted(checkpointId);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            if (mirror != null) {
+                mirror.close();
+            }
+        }
     }
 
     @Override

@@ -5,12 +5,15 @@ import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
+import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.connector.source.SourceReaderContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.util.UserCodeClassLoader;
+
+import javax.annotation.Nullable;
 
 /** Wires a {@link KinesisSourceReader}: split reader, emitter, opened deserializer, metrics. */
 public final class KinesisSourceReaderFactory {
@@ -25,7 +28,9 @@ public final class KinesisSourceReaderFactory {
             boolean deaggregate,
             KinesisDeserializationSchema<T> deserializer,
             Configuration config,
-            PollerMetrics metrics)
+            PollerMetrics metrics,
+            String appName,
+            @Nullable CheckpointStoreFactory checkpointStore)
             throws Exception {
         deserializer.open(
                 new DeserializationSchema.InitializationContext() {
@@ -39,6 +44,15 @@ public final class KinesisSourceReaderFactory {
                         return context.getUserCodeClassLoader();
                     }
                 });
+        CheckpointMirror mirror =
+                checkpointStore == null
+                        ? null
+                        : new CheckpointMirror(
+                                checkpointStore,
+                                appName,
+                                stream.name(),
+                                context.metricGroup().addGroup("KinesisSource"),
+                                context.getIndexOfSubtask());
         return new KinesisSourceReader<>(
                 () ->
                         new ShardSplitReader(
@@ -46,6 +60,7 @@ public final class KinesisSourceReaderFactory {
                 new KinesisRecordEmitter<>(deserializer),
                 config,
                 context,
-                metrics);
+                metrics,
+                mirror);
     }
 }
