@@ -31,6 +31,12 @@ public final class Checkpoint implements Comparable<Checkpoint> {
                         "sequence number must be decimal digits, but was '" + sequenceNumber + "'");
             }
         }
+        if (sequenceNumber.length() > 129) {
+            throw new IllegalArgumentException(
+                    "sequence number has "
+                            + sequenceNumber.length()
+                            + " digits; Kinesis sequence numbers have at most 129");
+        }
         if (subSequenceNumber < StartingPosition.NO_SUB_SEQUENCE) {
             throw new IllegalArgumentException(
                     "sub-sequence number must be >= -1, but was " + subSequenceNumber);

@@ -36,7 +36,9 @@ public final class CheckpointKey {
 
     /**
      * The namespace of harlow/kinesis-consumer's SQL and DynamoDB stores: {@code
-     * <appName>-<streamName>}.
+     * <appName>-<streamName>}. Like the Go library's, it is ambiguous when names contain '-': app
+     * "a-b" with stream "c" shares the namespace of app "a" with stream "b-c", so such pairs must
+     * not use the same table.
      */
     public String namespace() {
         return namespace(appName, streamName);
