@@ -5,13 +5,15 @@ import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 import io.github.kinesisconsumer.store.dynamodb.DynamoDbCheckpointStore;
 import io.github.kinesisconsumer.store.jdbc.MySqlCheckpointStore;
 import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
+import io.github.kinesisconsumer.store.redis.RedisCheckpointStore;
 
 /** The checkpoint store backends the Flink mirroring tests run against (the real servers). */
 enum StoreKind {
     MEMORY,
     POSTGRES,
     MYSQL,
-    DYNAMODB;
+    DYNAMODB,
+    REDIS;
 
     CheckpointStoreFactory factory() {
         switch (this) {
@@ -45,6 +47,9 @@ enum StoreKind {
                                 .credentials(Credentials.basic("local", "local"))
                                 .createTable(true)
                                 .build();
+            case REDIS:
+                String redis = env("KC_REDIS_URL", "redis://127.0.0.1:6379");
+                return () -> RedisCheckpointStore.builder().url(redis).build();
             default:
                 throw new IllegalStateException(name());
         }

@@ -20,6 +20,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private volatile Thread acceptor;
     private volatile boolean closed;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -43,6 +44,14 @@ public final class TcpProxy implements AutoCloseable {
         server = null;
         if (s != null) {
             s.close();
+        }
+        Thread t = acceptor;
+        if (t != null) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         for (Socket socket : sockets) {
             socket.close();
@@ -68,6 +77,10 @@ public final class TcpProxy implements AutoCloseable {
                             while (server == s) {
                                 try {
                                     Socket client = s.accept();
+                                    if (server != s) {
+                                        closeQuietly(client);
+                                        return;
+                                    }
                                     Socket upstream = new Socket();
                                     upstream.connect(target, 5_000);
                                     sockets.add(client);
@@ -83,6 +96,7 @@ public final class TcpProxy implements AutoCloseable {
                         },
                         "tcp-proxy-accept-" + port);
         acceptor.setDaemon(true);
+        this.acceptor = acceptor;
         acceptor.start();
     }
 
