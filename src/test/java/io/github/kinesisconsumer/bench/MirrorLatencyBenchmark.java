@@ -8,8 +8,10 @@ import io.github.kinesisconsumer.store.jdbc.MySqlCheckpointStore;
 import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 import io.github.kinesisconsumer.store.redis.RedisCheckpointStore;
+import io.github.kinesisconsumer.testing.CountingDataSource;
 
 import java.math.BigInteger;
+import java.sql.DriverManager;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -92,7 +94,34 @@ public final class MirrorLatencyBenchmark {
             }
             System.out.println(row);
         }
+        results.add(countPostgresStatements());
         results.forEach(System.out::println);
+    }
+
+    /** Round trips of one 1,000-shard mirror into PostgreSQL, counted at the JDBC layer. */
+    private static String countPostgresStatements() {
+        String url = env("KC_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+        CountingDataSource counting =
+                new CountingDataSource(() -> DriverManager.getConnection(url, "postgres", ""));
+        try (CheckpointStore store =
+                PostgresCheckpointStore.builder()
+                        .dataSource(counting.dataSource())
+                        .tableName("kc_bench_mirror")
+                        .createTable(true)
+                        .build()) {
+            measure(store, 10);
+            counting.reset();
+            Map<String, Checkpoint> batch = new HashMap<>();
+            for (int s = 0; s < 1_000; s++) {
+                batch.put(String.format("shardId-%012d", s), Checkpoint.at("9" + s));
+            }
+            store.putAll("bench-count-" + UUID.randomUUID(), "bench-stream", batch);
+            int statements = counting.executions.get();
+            System.out.printf(
+                    "PostgreSQL: one mirror of 1,000 shard positions = %d statement(s)%n",
+                    statements);
+            return "RESULT mirror_postgres_1000_shards_statements " + statements + " count";
+        }
     }
 
     private static double[] measure(CheckpointStore store, int shards) {

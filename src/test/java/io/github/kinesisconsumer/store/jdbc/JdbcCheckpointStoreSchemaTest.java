@@ -4,6 +4,7 @@ import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointKey;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.CheckpointStoreException;
+import io.github.kinesisconsumer.testing.CountingDataSource;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -238,7 +239,7 @@ abstract class JdbcCheckpointStoreSchemaTest {
 
     @Test
     void aBatchOfAThousandShardsIsOneStatement() {
-        CountingDataSource counting = new CountingDataSource(db());
+        CountingDataSource counting = new CountingDataSource(db()::connect);
         JdbcCheckpointStore store = dataSourceStore(counting);
         assertThat(store.getAll(APP, STREAM)).isEmpty();
 

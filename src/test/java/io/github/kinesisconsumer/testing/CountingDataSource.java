@@ -1,4 +1,4 @@
-package io.github.kinesisconsumer.store.jdbc;
+package io.github.kinesisconsumer.testing;
 
 import javax.sql.DataSource;
 
@@ -12,25 +12,30 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A DataSource over {@link TestDatabase} that counts the statements its connections execute. */
-final class CountingDataSource {
+/** A DataSource that counts the statements its connections execute (round trips). */
+public final class CountingDataSource {
 
-    final AtomicInteger executions = new AtomicInteger();
-    final AtomicInteger batchAdds = new AtomicInteger();
-    final List<String> preparedSql = new CopyOnWriteArrayList<>();
-    private final TestDatabase db;
+    /** Opens a real connection. */
+    public interface Connector {
+        Connection connect() throws java.sql.SQLException;
+    }
 
-    CountingDataSource(TestDatabase db) {
+    public final AtomicInteger executions = new AtomicInteger();
+    public final AtomicInteger batchAdds = new AtomicInteger();
+    public final List<String> preparedSql = new CopyOnWriteArrayList<>();
+    private final Connector db;
+
+    public CountingDataSource(Connector db) {
         this.db = db;
     }
 
-    void reset() {
+    public void reset() {
         executions.set(0);
         batchAdds.set(0);
         preparedSql.clear();
     }
 
-    DataSource dataSource() {
+    public DataSource dataSource() {
         return proxy(
                 DataSource.class,
                 (p, method, args) -> {
