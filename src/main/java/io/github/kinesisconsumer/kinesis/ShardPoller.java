@@ -149,6 +149,27 @@ public final class ShardPoller implements AutoCloseable {
      * @throws KinesisCallException when a shard failed with an error that is not retried
      */
     public List<FetchResult> poll(long timeout, TimeUnit unit) throws InterruptedException {
+        return poll(timeout, unit, true);
+    }
+
+    /**
+     * Like {@link #poll}, but the bytes of the returned results stay counted against {@link
+     * PollerOptions#maxBufferedBytes()} until the caller {@link #release releases} them: for
+     * callers that hand results on to other threads.
+     */
+    public List<FetchResult> pollHeld(long timeout, TimeUnit unit) throws InterruptedException {
+        return poll(timeout, unit, false);
+    }
+
+    /** Gives back the bytes of results taken with {@link #pollHeld}. */
+    public void release(long bytes) {
+        if (bytes > 0 && bufferedBytes.addAndGet(-bytes) < options.maxBufferedBytes() && !closed) {
+            scheduler.execute(this::resumeWaiting);
+        }
+    }
+
+    private List<FetchResult> poll(long timeout, TimeUnit unit, boolean autoRelease)
+            throws InterruptedException {
         List<FetchResult> out = new ArrayList<>();
         Object first = results.poll(timeout, unit);
         if (first == null) {
@@ -168,10 +189,8 @@ public final class ShardPoller implements AutoCloseable {
                 failure = (RuntimeException) item;
             }
         }
-        if (released > 0
-                && bufferedBytes.addAndGet(-released) < options.maxBufferedBytes()
-                && !closed) {
-            scheduler.execute(this::resumeWaiting);
+        if (autoRelease) {
+            release(released);
         }
         if (failure != null) {
             throw failure;

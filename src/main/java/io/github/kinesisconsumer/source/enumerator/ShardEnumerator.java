@@ -11,6 +11,7 @@ import io.github.kinesisconsumer.source.split.ShardSplit;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
+import io.github.kinesisconsumer.store.StoredPositions;
 
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
@@ -56,7 +57,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     private final StartingPosition initialPosition;
     private final String appName;
     @Nullable private final CheckpointStoreFactory checkpointStore;
-    private Map<String, Checkpoint> stored = Map.of();
+    private StoredPositions stored = new StoredPositions(Map.of());
     private final Duration discoveryInterval;
     private final boolean bounded;
     private final long stopAtArrivalMillis;
@@ -209,7 +210,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         }
         lineage.addAll(listed);
         if (!initialDiscoveryDone && discovery.stored != null) {
-            stored = discovery.stored;
+            stored = new StoredPositions(discovery.stored);
             markFinishedFromStore();
         }
         long now = System.currentTimeMillis();
@@ -259,9 +260,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         }
         StartingPosition base = initialPosition;
         if (base.type() == StartingPosition.Type.FROM_STORE) {
-            Checkpoint checkpoint = stored.get(shard.shardId());
-            if (checkpoint != null) {
-                return checkpoint.resumePosition();
+            if (stored.has(shard.shardId())) {
+                return stored.positionOf(shard.shardId(), base.fallback());
             }
             base = base.fallback();
         }
@@ -272,28 +272,9 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         return base;
     }
 
-    /**
-     * A shard is finished per the store when its checkpoint says so, or when any descendant has a
-     * checkpoint (someone read past it).
-     */
     private void markFinishedFromStore() {
-        List<String> done = new ArrayList<>();
-        for (ShardInfo shard : lineage.shards()) {
-            String id = shard.shardId();
-            Checkpoint own = stored.get(id);
-            boolean finishedHere = own != null && own.isFinished();
-            if (!finishedHere) {
-                for (String descendant : lineage.descendantsOf(id)) {
-                    if (stored.containsKey(descendant)) {
-                        finishedHere = true;
-                        break;
-                    }
-                }
-            }
-            if (finishedHere && finished.add(id)) {
-                done.add(id);
-            }
-        }
+        Set<String> done = stored.finishedShards(lineage);
+        finished.addAll(done);
         if (!done.isEmpty()) {
             LOG.info("shards finished according to the checkpoint store: {}", done);
         }

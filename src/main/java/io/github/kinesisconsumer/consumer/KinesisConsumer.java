@@ -1,0 +1,216 @@
+package io.github.kinesisconsumer.consumer;
+
+import io.github.kinesisconsumer.kinesis.Backoff;
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.store.CheckpointStore;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a Kinesis stream outside Flink, with the scan semantics of harlow/kinesis-consumer, and
+ * checkpoints into a {@link CheckpointStore} shared with the Flink source.
+ *
+ * <pre>{@code
+ * try (KinesisConsumer consumer = KinesisConsumer.builder()
+ *         .streamName("orders").appName("billing")
+ *         .clientSettings(settings).checkpointStore(store)
+ *         .build()) {
+ *     consumer.scan(record -> {
+ *         handle(record);
+ *         return ScanResult.CONTINUE;
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>A scan blocks until a callback returns {@link ScanResult#STOP}, a callback throws (the scan
+ * stops and rethrows), {@link #close()} is called from another thread, or the calling thread is
+ * interrupted. Before it returns, the positions of processed records are written and the store is
+ * flushed. One scan at a time per consumer.
+ */
+public final class KinesisConsumer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisConsumer.class);
+
+    private final KinesisConsumerBuilder config;
+    private final KinesisAsyncClient client;
+    private final StreamRef stream;
+    private final PollerOptions pollerOptions;
+
+    private volatile ScanRun current;
+    private volatile CountDownLatch currentDone;
+    private volatile boolean closed;
+
+    KinesisConsumer(KinesisConsumerBuilder config, StreamRef stream, PollerOptions pollerOptions) {
+        this.config = config;
+        this.stream = stream;
+        this.pollerOptions = pollerOptions;
+        this.client = config.clientSettings().createAsyncClient();
+    }
+
+    public static KinesisConsumerBuilder builder() {
+        return new KinesisConsumerBuilder();
+    }
+
+    /** Scans all shards concurrently (per shard in order), following new shards. */
+    public void scan(ScanFunction fn) throws Exception {
+        requireNonNull(fn, "scan function");
+        run(new ScanRun(this, () -> new RecordScanHandler(fn), null, tickNanos(null)));
+    }
+
+    /** Scans one shard until it ends (or the scan is stopped). */
+    public void scanShard(String shardId, ScanFunction fn) throws Exception {
+        requireNonNull(fn, "scan function");
+        if (shardId == null || shardId.isEmpty()) {
+            throw new IllegalArgumentException("shardId must not be empty");
+        }
+        run(new ScanRun(this, () -> new RecordScanHandler(fn), shardId, tickNanos(null)));
+    }
+
+    /**
+     * Scans all shards, delivering per-shard batches bounded by {@code options}; batches are never
+     * delivered concurrently, and a shard's checkpoint advances only after its batch callback
+     * returned. On {@link #close()}, batches being collected are delivered before the scan returns.
+     */
+    public void scanBatch(BatchFunction fn, BatchOptions options) throws Exception {
+        requireNonNull(fn, "batch function");
+        requireNonNull(options, "batch options");
+        Object lock = new Object();
+        run(
+                new ScanRun(
+                        this,
+                        () -> new BatchScanHandler(fn, options, lock),
+                        null,
+                        tickNanos(options)));
+    }
+
+    private static long tickNanos(BatchOptions options) {
+        long base = TimeUnit.MILLISECONDS.toNanos(100);
+        if (options == null) {
+            return base;
+        }
+        return Math.max(
+                TimeUnit.MILLISECONDS.toNanos(5),
+                Math.min(base, options.flushInterval().toNanos() / 4));
+    }
+
+    private synchronized void begin(ScanRun run) {
+        if (closed) {
+            throw new IllegalStateException("this consumer is closed");
+        }
+        if (current != null) {
+            throw new IllegalStateException("a scan is already running on this consumer");
+        }
+        current = run;
+        currentDone = new CountDownLatch(1);
+    }
+
+    private void run(ScanRun run) throws Exception {
+        begin(run);
+        try {
+            run.run();
+        } finally {
+            CountDownLatch done = currentDone;
+            synchronized (this) {
+                current = null;
+            }
+            done.countDown();
+        }
+    }
+
+    /**
+     * Stops a running scan cleanly (the scan method returns normally after writing checkpoints) and
+     * releases the client. Waits for the scan to finish, up to the shutdown timeout.
+     */
+    @Override
+    public void close() {
+        ScanRun run;
+        CountDownLatch done;
+        synchronized (this) {
+            closed = true;
+            run = current;
+            done = currentDone;
+        }
+        if (run != null) {
+            run.requestStop();
+            try {
+                if (!done.await(
+                        config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("scan of {} did not stop within the shutdown timeout", stream);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        client.close();
+    }
+
+    private static void requireNonNull(Object o, String what) {
+        if (o == null) {
+            throw new IllegalArgumentException(what + " must not be null");
+        }
+    }
+
+    KinesisAsyncClient client() {
+        return client;
+    }
+
+    StreamRef stream() {
+        return stream;
+    }
+
+    String appName() {
+        return config.appName();
+    }
+
+    CheckpointStore store() {
+        return config.checkpointStore();
+    }
+
+    StartingPosition startingPosition() {
+        return config.startingPosition();
+    }
+
+    PollerOptions pollerOptions() {
+        return pollerOptions;
+    }
+
+    boolean deaggregate() {
+        return config.deaggregate();
+    }
+
+    int callbackThreads() {
+        return config.callbackThreads();
+    }
+
+    Duration discoveryInterval() {
+        return config.discoveryInterval();
+    }
+
+    Duration shutdownTimeout() {
+        return config.shutdownTimeout();
+    }
+
+    int checkpointAttempts() {
+        return config.checkpointAttempts();
+    }
+
+    Backoff checkpointBackoff() {
+        return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    }
+
+    ShardClosedCallback shardClosedCallback() {
+        return config.shardClosedCallback();
+    }
+
+    String clientSettingsDescription() {
+        return config.clientSettings().describe();
+    }
+}

@@ -1,0 +1,197 @@
+package io.github.kinesisconsumer.consumer;
+
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.store.CheckpointStore;
+import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
+
+import java.time.Duration;
+
+/** Builder of {@link KinesisConsumer}. Stream, app name and client settings are required. */
+public final class KinesisConsumerBuilder {
+
+    private String streamName;
+    private String streamArn;
+    private String appName;
+    private ClientSettings clientSettings;
+    private CheckpointStore checkpointStore;
+    private StartingPosition startingPosition = StartingPosition.latest();
+    private PollerOptions pollerOptions = PollerOptions.defaults();
+    private Duration discoveryInterval = Duration.ofSeconds(30);
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private int callbackThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    private int checkpointAttempts = 5;
+    private boolean deaggregate = true;
+    private ShardClosedCallback shardClosedCallback;
+
+    KinesisConsumerBuilder() {}
+
+    public KinesisConsumerBuilder streamName(String streamName) {
+        this.streamName = streamName;
+        return this;
+    }
+
+    public KinesisConsumerBuilder streamArn(String streamArn) {
+        this.streamArn = streamArn;
+        return this;
+    }
+
+    /** Identity in the checkpoint store; the same app name as a Flink job resumes its work. */
+    public KinesisConsumerBuilder appName(String appName) {
+        this.appName = appName;
+        return this;
+    }
+
+    public KinesisConsumerBuilder clientSettings(ClientSettings clientSettings) {
+        this.clientSettings = clientSettings;
+        return this;
+    }
+
+    /** Where checkpoints are kept; in memory (lost at exit) when not set. */
+    public KinesisConsumerBuilder checkpointStore(CheckpointStore checkpointStore) {
+        this.checkpointStore = checkpointStore;
+        return this;
+    }
+
+    /**
+     * Where shards without a stored checkpoint start (default LATEST); shards that appear while
+     * scanning start at TRIM_HORIZON.
+     */
+    public KinesisConsumerBuilder startingPosition(StartingPosition startingPosition) {
+        this.startingPosition = startingPosition;
+        return this;
+    }
+
+    /** GetRecords limit, per-shard call budget, idle pause and buffer bound. */
+    public KinesisConsumerBuilder pollerOptions(PollerOptions pollerOptions) {
+        this.pollerOptions = pollerOptions;
+        return this;
+    }
+
+    /** How often new shards are listed (default 30 s). */
+    public KinesisConsumerBuilder discoveryInterval(Duration discoveryInterval) {
+        this.discoveryInterval = discoveryInterval;
+        return this;
+    }
+
+    /** How long a stop waits for running callbacks (default 30 s). */
+    public KinesisConsumerBuilder shutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+        return this;
+    }
+
+    /** Threads that run callbacks; shards beyond this share them (default: cores, at least 2). */
+    public KinesisConsumerBuilder callbackThreads(int callbackThreads) {
+        this.callbackThreads = callbackThreads;
+        return this;
+    }
+
+    /** Tries per checkpoint write, with backoff, before the scan stops with an error (5). */
+    public KinesisConsumerBuilder checkpointAttempts(int checkpointAttempts) {
+        this.checkpointAttempts = checkpointAttempts;
+        return this;
+    }
+
+    public KinesisConsumerBuilder deaggregate(boolean deaggregate) {
+        this.deaggregate = deaggregate;
+        return this;
+    }
+
+    /** Called when a shard has been read to its end. */
+    public KinesisConsumerBuilder onShardClosed(ShardClosedCallback callback) {
+        this.shardClosedCallback = callback;
+        return this;
+    }
+
+    public KinesisConsumer build() {
+        if (streamName != null && streamArn != null) {
+            throw new IllegalArgumentException("set either streamName or streamArn, not both");
+        }
+        if (streamName == null && streamArn == null) {
+            throw new IllegalArgumentException(
+                    "no stream: call streamName(\"...\") or streamArn(\"arn:aws:kinesis:...\")");
+        }
+        StreamRef stream =
+                streamArn != null ? StreamRef.ofArn(streamArn) : StreamRef.ofName(streamName);
+        if (appName == null || appName.trim().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "appName must not be blank: it names this application in the checkpoint"
+                            + " store, e.g. appName(\"billing\")");
+        }
+        if (clientSettings == null) {
+            throw new IllegalArgumentException(
+                    "clientSettings are required: ClientSettings.builder().region(\"...\").build()");
+        }
+        if (startingPosition == null
+                || startingPosition.type() == StartingPosition.Type.FROM_STORE) {
+            throw new IllegalArgumentException(
+                    "startingPosition must be latest(), trimHorizon(), atTimestamp(..) or a"
+                            + " sequence position; the store is always consulted first");
+        }
+        requirePositive(discoveryInterval, "discoveryInterval");
+        requirePositive(shutdownTimeout, "shutdownTimeout");
+        if (callbackThreads < 1) {
+            throw new IllegalArgumentException(
+                    "callbackThreads must be >= 1, but was " + callbackThreads);
+        }
+        if (checkpointAttempts < 1) {
+            throw new IllegalArgumentException(
+                    "checkpointAttempts must be >= 1, but was " + checkpointAttempts);
+        }
+        if (pollerOptions == null) {
+            throw new IllegalArgumentException("pollerOptions must not be null");
+        }
+        if (checkpointStore == null) {
+            checkpointStore = new InMemoryCheckpointStore();
+        }
+        return new KinesisConsumer(this, stream, pollerOptions);
+    }
+
+    private static void requirePositive(Duration d, String name) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, but was " + d);
+        }
+    }
+
+    String appName() {
+        return appName;
+    }
+
+    ClientSettings clientSettings() {
+        return clientSettings;
+    }
+
+    CheckpointStore checkpointStore() {
+        return checkpointStore;
+    }
+
+    StartingPosition startingPosition() {
+        return startingPosition;
+    }
+
+    boolean deaggregate() {
+        return deaggregate;
+    }
+
+    int callbackThreads() {
+        return callbackThreads;
+    }
+
+    Duration discoveryInterval() {
+        return discoveryInterval;
+    }
+
+    Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+
+    int checkpointAttempts() {
+        return checkpointAttempts;
+    }
+
+    ShardClosedCallback shardClosedCallback() {
+        return shardClosedCallback;
+    }
+}

@@ -1,0 +1,14 @@
+package io.github.kinesisconsumer.consumer;
+
+/**
+ * A scan stopped on an error: a checked exception thrown by the callback (its cause), a checkpoint
+ * that could not be written within the retry limit, or a Kinesis failure.
+ */
+public class ScanFailedException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ScanFailedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

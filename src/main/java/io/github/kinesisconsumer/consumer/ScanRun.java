@@ -1,0 +1,397 @@
+package io.github.kinesisconsumer.consumer;
+
+import io.github.kinesisconsumer.kinesis.Backoff;
+import io.github.kinesisconsumer.kinesis.FetchResult;
+import io.github.kinesisconsumer.kinesis.KinesisCallException;
+import io.github.kinesisconsumer.kinesis.RecordDecoder;
+import io.github.kinesisconsumer.kinesis.ShardInfo;
+import io.github.kinesisconsumer.kinesis.ShardLineage;
+import io.github.kinesisconsumer.kinesis.ShardLister;
+import io.github.kinesisconsumer.kinesis.ShardPoller;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.store.Checkpoint;
+import io.github.kinesisconsumer.store.CheckpointKey;
+import io.github.kinesisconsumer.store.CheckpointStoreException;
+import io.github.kinesisconsumer.store.StoredPositions;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * One running scan: the calling thread polls all shards and hands each fetch to the shard's serial
+ * lane; lanes call the handler on a shared pool and write checkpoints after each fetch. New shards
+ * are discovered on an interval; a child starts once its parents have ended.
+ */
+final class ScanRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScanRun.class);
+
+    private final KinesisConsumer consumer;
+    private final Supplier<ShardHandler> handlers;
+    private final String onlyShard;
+    private final long tickNanos;
+
+    private final ShardPoller poller;
+    private final RecordDecoder decoder;
+    private final ExecutorService pool;
+    private final Map<String, ShardLane> lanes = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<String> endedShards = new ConcurrentLinkedQueue<>();
+    private final ShardLineage lineage = new ShardLineage();
+    private final Set<String> finished = ConcurrentHashMap.newKeySet();
+    private final Set<String> knownAtStart = new HashSet<>();
+    private final long startMillis = System.currentTimeMillis();
+    private final Backoff checkpointBackoff;
+
+    private StoredPositions stored;
+    private ShardLister lister;
+    private volatile boolean stopping;
+    private volatile Throwable failure;
+    private volatile String failedShard;
+
+    ScanRun(
+            KinesisConsumer consumer,
+            Supplier<ShardHandler> handlers,
+            String onlyShard,
+            long tickNanos) {
+        this.consumer = consumer;
+        this.handlers = handlers;
+        this.onlyShard = onlyShard;
+        this.tickNanos = tickNanos;
+        this.poller =
+                new ShardPoller(consumer.client(), consumer.stream(), consumer.pollerOptions());
+        this.decoder = new RecordDecoder(consumer.stream().name(), consumer.deaggregate());
+        AtomicInteger threads = new AtomicInteger();
+        this.pool =
+                Executors.newFixedThreadPool(
+                        consumer.callbackThreads(),
+                        r -> {
+                            Thread t =
+                                    new Thread(
+                                            r,
+                                            "kinesis-consumer-"
+                                                    + consumer.stream().name()
+                                                    + "-"
+                                                    + threads.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
+        this.checkpointBackoff = consumer.checkpointBackoff();
+    }
+
+    /** Runs until stopped; rethrows a callback or checkpoint failure. */
+    void run() throws Exception {
+        try {
+            start();
+            loop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.info("scan of {} interrupted; stopping", consumer.stream());
+        } catch (RuntimeException e) {
+            fail(null, e);
+        } finally {
+            stop();
+        }
+        Throwable t = failure;
+        if (t != null) {
+            if (t instanceof Error) {
+                throw (Error) t;
+            }
+            if (t instanceof RuntimeException) {
+                throw (RuntimeException) t;
+            }
+            throw new ScanFailedException(
+                    "scan of stream "
+                            + consumer.stream()
+                            + " stopped: the callback failed on shard "
+                            + failedShard
+                            + ": "
+                            + t,
+                    t);
+        }
+    }
+
+    private void start() {
+        Map<String, Checkpoint> checkpoints;
+        try {
+            checkpoints = consumer.store().getAll(consumer.appName(), consumer.stream().name());
+        } catch (CheckpointStoreException e) {
+            throw new CheckpointStoreException(
+                    "cannot read the checkpoints of app '"
+                            + consumer.appName()
+                            + "' for stream "
+                            + consumer.stream()
+                            + "; the scan cannot start without them: "
+                            + e.getMessage(),
+                    e);
+        }
+        stored = new StoredPositions(checkpoints);
+        lister =
+                new ShardLister(
+                        consumer.client(), consumer.stream(), consumer.clientSettingsDescription());
+        List<ShardInfo> shards = lister.listAll();
+        lineage.addAll(shards);
+        for (ShardInfo shard : shards) {
+            knownAtStart.add(shard.shardId());
+        }
+        if (onlyShard != null) {
+            if (!lineage.contains(onlyShard)) {
+                throw new IllegalArgumentException(
+                        "stream " + consumer.stream() + " has no shard '" + onlyShard + "'");
+            }
+            startShard(onlyShard);
+            return;
+        }
+        finished.addAll(stored.finishedShards(lineage));
+        startReadyShards();
+    }
+
+    private void loop() throws InterruptedException {
+        long nextDiscovery = System.nanoTime() + consumer.discoveryInterval().toNanos();
+        long nextTick = System.nanoTime() + tickNanos;
+        while (!stopping) {
+            List<FetchResult> results;
+            try {
+                results = poller.pollHeld(50, TimeUnit.MILLISECONDS);
+            } catch (KinesisCallException e) {
+                fail(null, e);
+                return;
+            }
+            for (FetchResult result : results) {
+                ShardLane lane = lanes.get(result.shardId());
+                if (lane == null) {
+                    poller.release(result.bytes());
+                } else {
+                    lane.submit(l -> process(l, result));
+                }
+            }
+            String ended;
+            boolean needDiscovery = false;
+            while ((ended = endedShards.poll()) != null) {
+                finished.add(ended);
+                if (onlyShard != null) {
+                    requestStop();
+                } else if (lineage.childrenOf(ended).isEmpty()) {
+                    needDiscovery = true;
+                }
+            }
+            long now = System.nanoTime();
+            if (onlyShard == null && (needDiscovery || now >= nextDiscovery)) {
+                discover();
+                nextDiscovery = now + consumer.discoveryInterval().toNanos();
+            }
+            if (onlyShard == null) {
+                startReadyShards();
+            }
+            if (now >= nextTick) {
+                for (ShardLane lane : lanes.values()) {
+                    lane.submit(l -> handlerOf(l).onTick(l));
+                }
+                nextTick = now + tickNanos;
+            }
+        }
+    }
+
+    private final Map<String, ShardHandler> handlerByShard = new ConcurrentHashMap<>();
+
+    private ShardHandler handlerOf(ShardLane lane) {
+        return handlerByShard.get(lane.shardId());
+    }
+
+    private void process(ShardLane lane, FetchResult result) throws Exception {
+        try {
+            if (stopping) {
+                return;
+            }
+            long behind = result.millisBehindLatest() == null ? -1 : result.millisBehindLatest();
+            List<Record> records = new ArrayList<>(result.records().size());
+            decoder.decode(result, r -> records.add(new Record(r, behind)));
+            ShardHandler handler = handlerOf(lane);
+            if (!records.isEmpty()) {
+                handler.onRecords(records, lane);
+                lane.writeCheckpoint();
+            }
+            if (result.isShardEnd() && !stopping) {
+                handler.onShardEnd(lane);
+                boolean marked = lane.writeFinished();
+                LOG.info(
+                        "shard {} of {} ended{}",
+                        lane.shardId(),
+                        consumer.stream(),
+                        marked ? "" : " (not marked finished: it has records not checkpointed)");
+                ShardClosedCallback callback = consumer.shardClosedCallback();
+                if (callback != null) {
+                    callback.shardClosed(lane.shardId());
+                }
+                endedShards.add(lane.shardId());
+                poller.wakeup();
+            }
+        } finally {
+            poller.release(result.bytes());
+        }
+    }
+
+    private void discover() {
+        try {
+            List<ShardInfo> fresh = lister.listAfter(lineage.lastShardId());
+            List<ShardInfo> unknown = new ArrayList<>();
+            for (ShardInfo s : fresh) {
+                if (!lineage.contains(s.shardId())) {
+                    unknown.add(s);
+                }
+            }
+            lineage.addAll(fresh);
+            if (!unknown.isEmpty()) {
+                LOG.info("discovered {} new shard(s) of {}", unknown.size(), consumer.stream());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "shard discovery of {} failed; retrying later: {}",
+                    consumer.stream(),
+                    e.toString());
+        }
+    }
+
+    private void startReadyShards() {
+        for (ShardInfo shard : lineage.readyShards(finished::contains)) {
+            if (!lanes.containsKey(shard.shardId())) {
+                startShard(shard.shardId());
+            }
+        }
+    }
+
+    private void startShard(String shardId) {
+        StartingPosition position = positionFor(shardId);
+        ShardLane lane = new ShardLane(shardId, this, pool, position);
+        handlerByShard.put(shardId, handlers.get());
+        lanes.put(shardId, lane);
+        poller.addShard(shardId, position);
+    }
+
+    private StartingPosition positionFor(String shardId) {
+        if (stored.has(shardId)) {
+            return stored.positionOf(shardId, null);
+        }
+        if (!knownAtStart.contains(shardId)) {
+            return StartingPosition.trimHorizon();
+        }
+        StartingPosition configured = consumer.startingPosition();
+        if (configured.type() == StartingPosition.Type.LATEST
+                && !lineage.parentsOf(shardId).isEmpty()
+                && onlyShard == null) {
+            return StartingPosition.atTimestamp(Instant.ofEpochMilli(startMillis));
+        }
+        return configured;
+    }
+
+    void writeCheckpoint(String shardId, Checkpoint checkpoint) {
+        CheckpointKey key =
+                new CheckpointKey(consumer.appName(), consumer.stream().name(), shardId);
+        int attempts = consumer.checkpointAttempts();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                consumer.store().put(key, checkpoint);
+                return;
+            } catch (CheckpointStoreException e) {
+                if (attempt >= attempts) {
+                    throw new CheckpointStoreException(
+                            "checkpoint "
+                                    + checkpoint
+                                    + " of shard "
+                                    + shardId
+                                    + " could not be written after "
+                                    + attempt
+                                    + " attempts; the scan stops (raise checkpointAttempts or"
+                                    + " fix the store): "
+                                    + e.getMessage(),
+                            e);
+                }
+                long delay = checkpointBackoff.delayMillis(attempt);
+                LOG.warn(
+                        "checkpoint write for shard {} failed (attempt {} of {}), retrying in {}"
+                                + " ms: {}",
+                        shardId,
+                        attempt,
+                        attempts,
+                        delay,
+                        e.toString());
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    boolean isStopping() {
+        return stopping;
+    }
+
+    void requestStop() {
+        stopping = true;
+        poller.wakeup();
+    }
+
+    void fail(String shardId, Throwable t) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = t;
+                failedShard = shardId;
+                LOG.error(
+                        "scan of {} stops: {}{}",
+                        consumer.stream(),
+                        shardId == null ? "" : "shard " + shardId + ": ",
+                        t.toString());
+            }
+        }
+        requestStop();
+    }
+
+    private void stop() throws InterruptedException {
+        stopping = true;
+        poller.close();
+        long deadline = System.nanoTime() + consumer.shutdownTimeout().toNanos();
+        for (ShardLane lane : lanes.values()) {
+            lane.awaitIdle(deadline);
+        }
+        boolean clean = failure == null;
+        for (ShardLane lane : lanes.values()) {
+            lane.submit(
+                    l -> {
+                        if (clean && failure == null) {
+                            handlerOf(l).onCleanStop(l);
+                        }
+                        l.writeCheckpoint();
+                    });
+        }
+        for (ShardLane lane : lanes.values()) {
+            lane.awaitIdle(deadline);
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(
+                Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            LOG.warn("callbacks still running after the shutdown timeout; not waiting any longer");
+            pool.shutdownNow();
+        }
+        try {
+            consumer.store().flush();
+        } catch (CheckpointStoreException e) {
+            fail(null, e);
+        }
+    }
+}
