@@ -1,0 +1,109 @@
+package io.github.kinesisconsumer.consumer;
+
+import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
+import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.TestStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.github.kinesisconsumer.consumer.ConsumerHarness.await;
+import static io.github.kinesisconsumer.consumer.ConsumerHarness.consumer;
+import static io.github.kinesisconsumer.consumer.ConsumerHarness.inBackground;
+import static io.github.kinesisconsumer.consumer.ConsumerHarness.waitFor;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Split and merge while scanning: per-key order kept, nothing lost. */
+class KinesisConsumerReshardingTest {
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
+
+    private static final int KEYS = 30;
+
+    @Test
+    void perKeyOrderAndNoLossAcrossSplitAndMerge() throws Exception {
+        TestStream stream = KINESIS.createStream(4);
+        Map<String, List<Integer>> perKey = new ConcurrentHashMap<>();
+        AtomicInteger seen = new AtomicInteger();
+        List<String> closed = new CopyOnWriteArrayList<>();
+        KinesisConsumer c =
+                consumer(
+                                KINESIS.clientSettings(),
+                                stream.name(),
+                                "reshard",
+                                new InMemoryCheckpointStore())
+                        .onShardClosed(closed::add)
+                        .build();
+        CompletableFuture<Void> scan =
+                inBackground(
+                        () ->
+                                c.scan(
+                                        r -> {
+                                            perKey.computeIfAbsent(
+                                                            r.partitionKey(),
+                                                            k -> new CopyOnWriteArrayList<>())
+                                                    .add(Integer.parseInt(r.dataAsString()));
+                                            seen.incrementAndGet();
+                                            return ScanResult.CONTINUE;
+                                        }));
+        AtomicInteger written = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread producer =
+                new Thread(
+                        () -> {
+                            while (!stop.get()) {
+                                int base = written.get();
+                                stream.put(
+                                        30,
+                                        i -> "key-" + ((base + i) % KEYS),
+                                        i -> Integer.toString(base + i));
+                                written.addAndGet(30);
+                                try {
+                                    Thread.sleep(20);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        });
+        producer.start();
+        Thread.sleep(1_500);
+        stream.split("shardId-000000000000");
+        Thread.sleep(1_500);
+        stream.merge("shardId-000000000002", "shardId-000000000003");
+        Thread.sleep(1_500);
+        stop.set(true);
+        producer.join();
+        int total = written.get();
+        waitFor(() -> seen.get() >= total, Duration.ofSeconds(60), total + " records");
+        Thread.sleep(500);
+        c.close();
+        await(scan);
+
+        for (Map.Entry<String, List<Integer>> key : perKey.entrySet()) {
+            int k = Integer.parseInt(key.getKey().substring(4));
+            List<Integer> expected = new ArrayList<>();
+            for (int i = k; i < total; i += KEYS) {
+                expected.add(i);
+            }
+            assertThat(key.getValue()).as("records of %s", key.getKey()).isEqualTo(expected);
+        }
+        System.out.printf(
+                "consumer resharding: %d records in order per key; closed shards %s%n",
+                total, closed);
+        assertThat(seen.get()).isEqualTo(total);
+        assertThat(closed)
+                .containsExactlyInAnyOrder(
+                        "shardId-000000000000", "shardId-000000000002", "shardId-000000000003");
+    }
+}
