@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.group.ConsumerGroup;
 import io.github.kinesisconsumer.kinesis.Backoff;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
@@ -204,6 +205,10 @@ public final class KinesisConsumer implements AutoCloseable {
 
     Backoff checkpointBackoff() {
         return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    }
+
+    ConsumerGroup group() {
+        return config.group();
     }
 
     ShardClosedCallback shardClosedCallback() {

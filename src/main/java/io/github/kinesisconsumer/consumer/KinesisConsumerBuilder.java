@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.group.ConsumerGroup;
+import io.github.kinesisconsumer.group.DynamoDbLeaseGroup;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
@@ -25,6 +27,7 @@ public final class KinesisConsumerBuilder {
     private int checkpointAttempts = 5;
     private boolean deaggregate = true;
     private ShardClosedCallback shardClosedCallback;
+    private ConsumerGroup group;
 
     KinesisConsumerBuilder() {}
 
@@ -103,6 +106,20 @@ public final class KinesisConsumerBuilder {
     public KinesisConsumerBuilder onShardClosed(ShardClosedCallback callback) {
         this.shardClosedCallback = callback;
         return this;
+    }
+
+    /**
+     * Shares the stream's shards with the other workers of a group: {@link #build()} then reads
+     * only the shards this worker holds a lease for. {@code scanShard} ignores the group.
+     */
+    public KinesisConsumerBuilder group(ConsumerGroup group) {
+        this.group = group;
+        return this;
+    }
+
+    /** Shorthand for {@code group(builder.build())}. */
+    public KinesisConsumerBuilder group(DynamoDbLeaseGroup.Builder builder) {
+        return group(builder.build());
     }
 
     public KinesisConsumer build() {
@@ -189,6 +206,10 @@ public final class KinesisConsumerBuilder {
 
     int checkpointAttempts() {
         return checkpointAttempts;
+    }
+
+    ConsumerGroup group() {
+        return group;
     }
 
     ShardClosedCallback shardClosedCallback() {

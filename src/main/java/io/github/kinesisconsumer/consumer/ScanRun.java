@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.group.ConsumerGroup;
 import io.github.kinesisconsumer.kinesis.Backoff;
 import io.github.kinesisconsumer.kinesis.FetchResult;
 import io.github.kinesisconsumer.kinesis.KinesisCallException;
@@ -56,6 +57,8 @@ final class ScanRun {
     private final long startMillis = System.currentTimeMillis();
     private final Backoff checkpointBackoff;
 
+    private final ConsumerGroup group;
+    private final Set<String> handOffsStarted = ConcurrentHashMap.newKeySet();
     private StoredPositions stored;
     private ShardLister lister;
     private volatile boolean stopping;
@@ -90,6 +93,7 @@ final class ScanRun {
                             return t;
                         });
         this.checkpointBackoff = consumer.checkpointBackoff();
+        this.group = onlyShard == null ? consumer.group() : null;
     }
 
     /** Runs until stopped; rethrows a callback or checkpoint failure. */
@@ -147,6 +151,11 @@ final class ScanRun {
         for (ShardInfo shard : shards) {
             knownAtStart.add(shard.shardId());
         }
+        if (group != null) {
+            group.start(consumer.stream().name());
+            group.shardsDiscovered(shards);
+            return;
+        }
         if (onlyShard != null) {
             if (!lineage.contains(onlyShard)) {
                 throw new IllegalArgumentException(
@@ -193,7 +202,9 @@ final class ScanRun {
                 discover();
                 nextDiscovery = now + consumer.discoveryInterval().toNanos();
             }
-            if (onlyShard == null) {
+            if (group != null) {
+                followGroup();
+            } else if (onlyShard == null) {
                 startReadyShards();
             }
             if (now >= nextTick) {
@@ -213,7 +224,7 @@ final class ScanRun {
 
     private void process(ShardLane lane, FetchResult result) throws Exception {
         try {
-            if (stopping) {
+            if (stopping || lane.isDropped()) {
                 return;
             }
             long behind = result.millisBehindLatest() == null ? -1 : result.millisBehindLatest();
@@ -254,6 +265,9 @@ final class ScanRun {
                 }
             }
             lineage.addAll(fresh);
+            if (group != null && !unknown.isEmpty()) {
+                group.shardsDiscovered(unknown);
+            }
             if (!unknown.isEmpty()) {
                 LOG.info("discovered {} new shard(s) of {}", unknown.size(), consumer.stream());
             }
@@ -273,12 +287,70 @@ final class ScanRun {
         }
     }
 
+    /** Reads exactly the shards the group gives this worker; hands shards over on request. */
+    private void followGroup() {
+        Set<String> owned = group.ownedShards();
+        for (String shardId : owned) {
+            if (!lanes.containsKey(shardId)) {
+                startShard(shardId);
+            }
+        }
+        for (ShardLane lane : List.copyOf(lanes.values())) {
+            if (!owned.contains(lane.shardId())) {
+                dropLane(lane, "its lease is no longer held");
+            }
+        }
+        for (String shardId : group.handOffRequested()) {
+            ShardLane lane = lanes.get(shardId);
+            if (lane != null && handOffsStarted.add(shardId)) {
+                lane.submit(
+                        l -> {
+                            l.writeCheckpoint();
+                            l.drop();
+                            group.release(shardId);
+                            handOffsStarted.remove(shardId);
+                        });
+            }
+        }
+    }
+
+    private void dropLane(ShardLane lane, String why) {
+        if (lanes.remove(lane.shardId(), lane)) {
+            lane.drop();
+            poller.removeShard(lane.shardId());
+            handlerByShard.remove(lane.shardId());
+            LOG.info("stopped reading {}: {}", lane.shardId(), why);
+        }
+    }
+
     private void startShard(String shardId) {
-        StartingPosition position = positionFor(shardId);
+        StartingPosition position =
+                group != null ? groupPositionFor(shardId) : positionFor(shardId);
         ShardLane lane = new ShardLane(shardId, this, pool, position);
         handlerByShard.put(shardId, handlers.get());
         lanes.put(shardId, lane);
         poller.addShard(shardId, position);
+    }
+
+    /** The greater of the lease's and the store's checkpoint, read fresh at take-over. */
+    private StartingPosition groupPositionFor(String shardId) {
+        Checkpoint best = group.leaseCheckpoint(shardId).orElse(null);
+        Checkpoint inStore =
+                consumer.store()
+                        .get(
+                                new CheckpointKey(
+                                        consumer.appName(), consumer.stream().name(), shardId))
+                        .orElse(null);
+        if (inStore != null && inStore.isAfter(best)) {
+            best = inStore;
+        }
+        if (best != null && !best.sequenceNumber().equals("0")) {
+            return best.resumePosition();
+        }
+        if (!knownAtStart.contains(shardId) || !lineage.parentsOf(shardId).isEmpty()) {
+            return StartingPosition.trimHorizon();
+        }
+        return consumer.startingPosition();
     }
 
     private StartingPosition positionFor(String shardId) {
@@ -298,6 +370,24 @@ final class ScanRun {
     }
 
     void writeCheckpoint(String shardId, Checkpoint checkpoint) {
+        if (group != null) {
+            boolean fenced =
+                    checkpoint.isFinished()
+                            ? group.finished(shardId, checkpoint)
+                            : group.checkpoint(shardId, checkpoint);
+            if (!fenced) {
+                LOG.warn(
+                        "checkpoint {} of shard {} rejected: this worker lost its lease; it stops"
+                                + " reading the shard",
+                        checkpoint,
+                        shardId);
+                ShardLane lane = lanes.get(shardId);
+                if (lane != null) {
+                    dropLane(lane, "its checkpoint was rejected");
+                }
+                return;
+            }
+        }
         CheckpointKey key =
                 new CheckpointKey(consumer.appName(), consumer.stream().name(), shardId);
         int attempts = consumer.checkpointAttempts();
@@ -392,6 +482,9 @@ final class ScanRun {
             consumer.store().flush();
         } catch (CheckpointStoreException e) {
             fail(null, e);
+        }
+        if (group != null) {
+            group.close();
         }
     }
 }

@@ -22,6 +22,7 @@ final class ShardLane {
     private final Executor pool;
     private final ArrayDeque<Task> queue = new ArrayDeque<>();
     private boolean running;
+    private volatile boolean dropped;
 
     private Checkpoint checkpointable;
     private Checkpoint written;
@@ -85,7 +86,16 @@ final class ShardLane {
     }
 
     boolean isStopping() {
-        return run.isStopping();
+        return run.isStopping() || dropped;
+    }
+
+    /** This worker no longer reads the shard: queued work is skipped, nothing more is written. */
+    void drop() {
+        dropped = true;
+    }
+
+    boolean isDropped() {
+        return dropped;
     }
 
     void requestStop() {
@@ -107,6 +117,9 @@ final class ShardLane {
 
     /** Writes the checkpointable position if it moved since the last write. */
     void writeCheckpoint() {
+        if (dropped) {
+            return;
+        }
         if (checkpointable != null && !checkpointable.equals(written)) {
             run.writeCheckpoint(shardId, checkpointable);
             written = checkpointable;

@@ -16,15 +16,15 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Builds the asynchronous DynamoDB client of a {@link DynamoDbCheckpointStore} from the region,
- * endpoint, credentials, connection limit and connect timeout of a {@link ClientSettings}; CBOR and
- * the Kinesis attempt timeout of the settings do not apply and are ignored.
+ * Builds an asynchronous DynamoDB client (for the checkpoint store and the lease group) from the
+ * region, endpoint, credentials, connection limit and connect timeout of a {@link ClientSettings};
+ * CBOR and the Kinesis attempt timeout of the settings do not apply and are ignored.
  *
  * <p>Calls are bounded by short timeouts, so an unreachable table fails a store call within seconds
  * instead of stalling it; throttling, 5xx answers and I/O errors are retried by the SDK with
  * backoff and jitter inside that bound.
  */
-final class DynamoDbClientFactory {
+public final class DynamoDbClientFactory {
 
     static final Duration DEFAULT_API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_API_CALL_TIMEOUT = Duration.ofSeconds(15);
@@ -33,7 +33,7 @@ final class DynamoDbClientFactory {
 
     private DynamoDbClientFactory() {}
 
-    static OwnedClient create(ClientSettings settings) {
+    public static OwnedClient create(ClientSettings settings) {
         return create(
                 settings,
                 DEFAULT_API_CALL_ATTEMPT_TIMEOUT,
@@ -100,7 +100,7 @@ final class DynamoDbClientFactory {
      * A client and its event loops. Closing shuts the loops down without the SDK's two-second quiet
      * period.
      */
-    static final class OwnedClient implements AutoCloseable {
+    public static final class OwnedClient implements AutoCloseable {
         private final DynamoDbAsyncClient client;
         private final SdkEventLoopGroup eventLoops;
 
@@ -109,7 +109,7 @@ final class DynamoDbClientFactory {
             this.eventLoops = eventLoops;
         }
 
-        DynamoDbAsyncClient client() {
+        public DynamoDbAsyncClient client() {
             return client;
         }
 

@@ -1,0 +1,573 @@
+package io.github.kinesisconsumer.group;
+
+import io.github.kinesisconsumer.kinesis.Backoff;
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.Credentials;
+import io.github.kinesisconsumer.kinesis.ShardInfo;
+import io.github.kinesisconsumer.store.Checkpoint;
+import io.github.kinesisconsumer.store.dynamodb.DynamoDbClientFactory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A consumer group coordinated through leases in a DynamoDB table.
+ *
+ * <p>Each shard has a lease row; a worker holds a lease by owning the row with an expiry in the
+ * future, renewing it every {@code renewInterval}. Leases are taken with conditional writes that
+ * raise the lease counter, and every renewal and checkpoint is conditional on that counter, so a
+ * worker that paused past its lease cannot renew it nor write a checkpoint after another worker
+ * took the shard. Workers balance by count, ceil(shards / live workers): a worker below its share
+ * takes free or expired leases, and asks the most loaded worker for one by hand-off (the owner
+ * flushes its checkpoint, then releases). A child's lease can be taken only when its parents are
+ * finished. A worker that closes releases its leases at once; a crashed worker's leases are taken
+ * once they expire, within {@code leasePeriod + takeInterval} of its last renewal.
+ *
+ * <p>Coordination errors (throttling, timeouts) are logged and retried at the next tick; leases
+ * that cannot be renewed before they expire are dropped.
+ */
+public final class DynamoDbLeaseGroup implements ConsumerGroup {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DynamoDbLeaseGroup.class);
+
+    private final Builder config;
+    private final String workerId;
+    private final LeaseTable table;
+    private final DynamoDbClientFactory.OwnedClient ownedClient;
+    private final ScheduledExecutorService coordinator;
+    private final Map<String, Long> owned = new ConcurrentHashMap<>();
+    private final Map<String, Long> ownedUntil = new ConcurrentHashMap<>();
+    private final Set<String> handOff = ConcurrentHashMap.newKeySet();
+    private final Map<String, Checkpoint> leaseCheckpoints = new ConcurrentHashMap<>();
+    private final Map<String, ShardInfo> pendingLeases = new ConcurrentHashMap<>();
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+    private volatile String stream;
+    private volatile boolean renewalsPaused;
+    private volatile long nextRenewMillis;
+    private volatile String pendingRequest;
+    private volatile long pendingRequestSince;
+    private int consecutiveErrors;
+
+    private DynamoDbLeaseGroup(Builder b) {
+        this.config = b;
+        this.workerId = b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID();
+        DynamoDbAsyncClient client;
+        if (b.client != null) {
+            client = b.client;
+            ownedClient = null;
+        } else {
+            ownedClient = DynamoDbClientFactory.create(b.clientSettings);
+            client = ownedClient.client();
+        }
+        this.table = new LeaseTable(client, b.tableName, b.groupName);
+        this.coordinator =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "lease-group-" + workerId);
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    @Override
+    public void start(String streamName) {
+        this.stream = streamName;
+        if (config.createTable) {
+            table.createIfMissing();
+        }
+        table.heartbeat(workerId, System.currentTimeMillis() + config.leasePeriod.toMillis());
+        coordinator.scheduleWithFixedDelay(
+                this::tick, 0, config.takeInterval.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info(
+                "worker {} joined group {} for stream {} (lease period {}, renew every {})",
+                workerId,
+                config.groupName,
+                streamName,
+                config.leasePeriod,
+                config.renewInterval);
+    }
+
+    @Override
+    public void shardsDiscovered(Collection<ShardInfo> shards) {
+        for (ShardInfo shard : shards) {
+            pendingLeases.put(shard.shardId(), shard);
+        }
+    }
+
+    @Override
+    public Set<String> ownedShards() {
+        long now = System.currentTimeMillis();
+        Set<String> live = ConcurrentHashMap.newKeySet();
+        for (Map.Entry<String, Long> e : ownedUntil.entrySet()) {
+            if (e.getValue() > now && owned.containsKey(e.getKey())) {
+                live.add(e.getKey());
+            }
+        }
+        return live;
+    }
+
+    @Override
+    public Set<String> handOffRequested() {
+        return Set.copyOf(handOff);
+    }
+
+    @Override
+    public Optional<Checkpoint> leaseCheckpoint(String shardId) {
+        return Optional.ofNullable(leaseCheckpoints.get(shardId));
+    }
+
+    @Override
+    public boolean checkpoint(String shardId, Checkpoint checkpoint) {
+        Long counter = owned.get(shardId);
+        if (counter == null) {
+            return false;
+        }
+        boolean ok =
+                withRetries(
+                        "checkpoint " + shardId,
+                        () ->
+                                table.checkpoint(
+                                        stream,
+                                        shardId,
+                                        workerId,
+                                        counter,
+                                        checkpoint.sequenceNumber(),
+                                        checkpoint.subSequenceNumber()));
+        if (!ok) {
+            lost(shardId, "a checkpoint write was rejected");
+        }
+        return ok;
+    }
+
+    @Override
+    public boolean finished(String shardId, Checkpoint checkpoint) {
+        Long counter = owned.get(shardId);
+        if (counter == null) {
+            return false;
+        }
+        boolean ok =
+                withRetries(
+                        "finish " + shardId,
+                        () ->
+                                table.finish(
+                                        stream,
+                                        shardId,
+                                        workerId,
+                                        counter,
+                                        checkpoint.sequenceNumber(),
+                                        checkpoint.subSequenceNumber()));
+        owned.remove(shardId);
+        ownedUntil.remove(shardId);
+        coordinator.execute(this::tick);
+        return ok;
+    }
+
+    @Override
+    public void release(String shardId) {
+        Long counter = owned.remove(shardId);
+        ownedUntil.remove(shardId);
+        handOff.remove(shardId);
+        if (counter != null) {
+            withRetries(
+                    "release " + shardId, () -> table.release(stream, shardId, workerId, counter));
+            LOG.info("worker {} released {}", workerId, shardId);
+        }
+    }
+
+    /** Test hook: a paused worker stops renewing, as if its process were frozen. */
+    void pauseRenewals(boolean paused) {
+        this.renewalsPaused = paused;
+    }
+
+    @Override
+    public void close() {
+        coordinator.shutdown();
+        try {
+            coordinator.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (String shardId : List.copyOf(owned.keySet())) {
+            try {
+                release(shardId);
+            } catch (RuntimeException e) {
+                LOG.warn("could not release {} on close: {}", shardId, e.toString());
+            }
+        }
+        try {
+            table.leave(workerId);
+        } catch (RuntimeException e) {
+            LOG.warn("could not remove worker {} from the group: {}", workerId, e.toString());
+        }
+        if (ownedClient != null) {
+            ownedClient.close();
+        }
+        LOG.info("worker {} left group {}", workerId, config.groupName);
+    }
+
+    private void tick() {
+        if (stream == null) {
+            return;
+        }
+        try {
+            long now = System.currentTimeMillis();
+            createPendingLeases();
+            if (now >= nextRenewMillis && !renewalsPaused) {
+                renewAll(now);
+                table.heartbeat(workerId, now + config.leasePeriod.toMillis());
+                nextRenewMillis = now + config.renewInterval.toMillis();
+            }
+            if (!renewalsPaused) {
+                balance(table.read(stream), System.currentTimeMillis());
+            }
+            consecutiveErrors = 0;
+        } catch (RuntimeException e) {
+            consecutiveErrors++;
+            LOG.warn(
+                    "lease coordination of worker {} failed ({} in a row), retrying: {}",
+                    workerId,
+                    consecutiveErrors,
+                    e.toString());
+            sleepQuietly(backoff.delayMillis(consecutiveErrors));
+        }
+    }
+
+    private void createPendingLeases() {
+        for (ShardInfo shard : List.copyOf(pendingLeases.values())) {
+            table.createLease(stream, shard.shardId(), shard.parentShardIds());
+            pendingLeases.remove(shard.shardId());
+        }
+    }
+
+    private void renewAll(long now) {
+        long expiry = now + config.leasePeriod.toMillis();
+        for (Map.Entry<String, Long> e : List.copyOf(owned.entrySet())) {
+            Lease renewed = table.renew(stream, e.getKey(), workerId, e.getValue(), expiry);
+            if (renewed == null) {
+                lost(e.getKey(), "renewal was rejected");
+            } else {
+                ownedUntil.put(e.getKey(), expiry);
+                if (renewed.handoffTo != null && !renewed.handoffTo.equals(workerId)) {
+                    if (handOff.add(e.getKey())) {
+                        LOG.info(
+                                "worker {} hands {} over to {}",
+                                workerId,
+                                e.getKey(),
+                                renewed.handoffTo);
+                    }
+                }
+            }
+        }
+    }
+
+    private void lost(String shardId, String why) {
+        if (owned.remove(shardId) != null) {
+            ownedUntil.remove(shardId);
+            handOff.remove(shardId);
+            LOG.warn(
+                    "worker {} lost the lease of {} ({}); it stops reading that shard",
+                    workerId,
+                    shardId,
+                    why);
+        }
+    }
+
+    private void balance(LeaseTable.Snapshot snapshot, long now) {
+        for (String mine : List.copyOf(owned.keySet())) {
+            Lease lease = snapshot.leases.get(mine);
+            if (lease == null
+                    || !workerId.equals(lease.owner)
+                    || lease.counter != owned.get(mine)) {
+                lost(mine, "another worker holds it");
+            } else if (lease.handoffTo != null && !lease.handoffTo.equals(workerId)) {
+                handOff.add(mine);
+            }
+        }
+        int liveWorkers = 0;
+        for (long until : snapshot.workers.values()) {
+            if (until > now) {
+                liveWorkers++;
+            }
+        }
+        liveWorkers = Math.max(1, liveWorkers);
+        List<Lease> readable = new ArrayList<>();
+        for (Lease lease : snapshot.leases.values()) {
+            if (!lease.finished && parentsFinished(lease, snapshot.leases)) {
+                readable.add(lease);
+            }
+        }
+        int target = (readable.size() + liveWorkers - 1) / liveWorkers;
+        readable.sort(Comparator.comparing((Lease l) -> !workerId.equals(l.handoffTo)));
+        for (Lease lease : readable) {
+            if (owned.size() >= target && !workerId.equals(lease.handoffTo)) {
+                break;
+            }
+            if (owned.containsKey(lease.shardId)) {
+                continue;
+            }
+            boolean free =
+                    (lease.owner == null
+                                    && (lease.handoffTo == null
+                                            || lease.handoffTo.equals(workerId)))
+                            || lease.expiresAtMillis < now;
+            if (free) {
+                takeLease(lease, now);
+            }
+        }
+        if (owned.size() < target) {
+            requestHandOff(snapshot, readable, target, now);
+        }
+    }
+
+    private void takeLease(Lease lease, long now) {
+        long counter = table.take(stream, lease, workerId, now, config.leasePeriod.toMillis());
+        if (counter < 0) {
+            return;
+        }
+        if (lease.checkpointSequence != null) {
+            leaseCheckpoints.put(
+                    lease.shardId,
+                    Checkpoint.at(lease.checkpointSequence, lease.checkpointSubSequence));
+        }
+        owned.put(lease.shardId, counter);
+        ownedUntil.put(lease.shardId, now + config.leasePeriod.toMillis());
+        if (lease.shardId.equals(pendingRequest)) {
+            pendingRequest = null;
+        }
+        LOG.info(
+                "worker {} took {} (counter {}, previous owner {})",
+                workerId,
+                lease.shardId,
+                counter,
+                lease.owner);
+    }
+
+    private void requestHandOff(
+            LeaseTable.Snapshot snapshot, List<Lease> readable, int target, long now) {
+        if (pendingRequest != null
+                && now - pendingRequestSince < 2 * config.leasePeriod.toMillis()) {
+            return;
+        }
+        Map<String, List<Lease>> byOwner = new HashMap<>();
+        for (Lease lease : readable) {
+            if (lease.isHeldAt(now) && !workerId.equals(lease.owner) && lease.handoffTo == null) {
+                byOwner.computeIfAbsent(lease.owner, k -> new ArrayList<>()).add(lease);
+            }
+        }
+        List<Lease> busiest = null;
+        for (List<Lease> leases : byOwner.values()) {
+            if (leases.size() > target && (busiest == null || leases.size() > busiest.size())) {
+                busiest = leases;
+            }
+        }
+        if (busiest != null && table.requestHandoff(stream, busiest.get(0), workerId)) {
+            pendingRequest = busiest.get(0).shardId;
+            pendingRequestSince = now;
+            LOG.info(
+                    "worker {} asked {} to hand over {}",
+                    workerId,
+                    busiest.get(0).owner,
+                    busiest.get(0).shardId);
+        }
+    }
+
+    private static boolean parentsFinished(Lease lease, Map<String, Lease> all) {
+        for (String parent : lease.parents) {
+            Lease p = all.get(parent);
+            if (p != null && !p.finished) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean withRetries(String what, java.util.function.BooleanSupplier call) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return call.getAsBoolean();
+            } catch (RuntimeException e) {
+                if (attempt >= 5) {
+                    throw e;
+                }
+                long delay = backoff.delayMillis(attempt);
+                LOG.warn(
+                        "{} failed (attempt {}), retrying in {} ms: {}",
+                        what,
+                        attempt,
+                        delay,
+                        e.toString());
+                sleepQuietly(delay);
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Builder of {@link DynamoDbLeaseGroup}. Table and group name are required. */
+    public static final class Builder {
+        private String tableName;
+        private String groupName;
+        private String workerId;
+        private DynamoDbAsyncClient client;
+        private ClientSettings clientSettings;
+        private String region;
+        private String endpoint;
+        private Credentials credentials;
+        private boolean createTable;
+        private Duration leasePeriod = Duration.ofSeconds(10);
+        private Duration renewInterval;
+        private Duration takeInterval = Duration.ofSeconds(1);
+
+        private Builder() {}
+
+        public Builder tableName(String tableName) {
+            this.tableName = tableName;
+            return this;
+        }
+
+        /** Workers with the same group name share the stream's shards. */
+        public Builder groupName(String groupName) {
+            this.groupName = groupName;
+            return this;
+        }
+
+        /** This worker's id; a random one when not set. */
+        public Builder workerId(String workerId) {
+            this.workerId = workerId;
+            return this;
+        }
+
+        /** A DynamoDB client of yours (not closed by the group). */
+        public Builder client(DynamoDbAsyncClient client) {
+            this.client = client;
+            return this;
+        }
+
+        public Builder clientSettings(ClientSettings clientSettings) {
+            this.clientSettings = clientSettings;
+            return this;
+        }
+
+        public Builder region(String region) {
+            this.region = region;
+            return this;
+        }
+
+        public Builder endpoint(String endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        public Builder credentials(Credentials credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /** Create the lease table (PAY_PER_REQUEST) if it is missing. */
+        public Builder createTable(boolean createTable) {
+            this.createTable = createTable;
+            return this;
+        }
+
+        /** How long a lease lives without renewal (default 10 s): the failover time. */
+        public Builder leasePeriod(Duration leasePeriod) {
+            this.leasePeriod = leasePeriod;
+            return this;
+        }
+
+        /** How often held leases are renewed (default a third of the lease period). */
+        public Builder renewInterval(Duration renewInterval) {
+            this.renewInterval = renewInterval;
+            return this;
+        }
+
+        /** How often the table is read to take free leases and balance (default 1 s). */
+        public Builder takeInterval(Duration takeInterval) {
+            this.takeInterval = takeInterval;
+            return this;
+        }
+
+        public DynamoDbLeaseGroup build() {
+            if (tableName == null || !tableName.matches("[a-zA-Z0-9_.-]{3,255}")) {
+                throw new IllegalArgumentException(
+                        "lease tableName must be 3 to 255 characters of a-z, A-Z, 0-9, '_', '-'"
+                                + " and '.', but was '"
+                                + tableName
+                                + "'");
+            }
+            if (groupName == null || groupName.trim().isEmpty()) {
+                throw new IllegalArgumentException("groupName must not be blank");
+            }
+            if (workerId != null && workerId.trim().isEmpty()) {
+                throw new IllegalArgumentException("workerId must not be blank when set");
+            }
+            requirePositive(leasePeriod, "leasePeriod");
+            if (renewInterval == null) {
+                renewInterval = leasePeriod.dividedBy(3);
+            }
+            requirePositive(renewInterval, "renewInterval");
+            requirePositive(takeInterval, "takeInterval");
+            if (renewInterval.compareTo(leasePeriod) >= 0) {
+                throw new IllegalArgumentException(
+                        "renewInterval ("
+                                + renewInterval
+                                + ") must be shorter than leasePeriod ("
+                                + leasePeriod
+                                + ")");
+            }
+            if (client == null) {
+                ClientSettings.Builder settings =
+                        clientSettings != null
+                                ? clientSettings.toBuilder()
+                                : ClientSettings.builder();
+                if (region != null) {
+                    settings.region(region);
+                }
+                if (endpoint != null) {
+                    settings.endpoint(endpoint);
+                }
+                if (credentials != null) {
+                    settings.credentials(credentials);
+                }
+                clientSettings = settings.build();
+            }
+            return new DynamoDbLeaseGroup(this);
+        }
+
+        private static void requirePositive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, but was " + d);
+            }
+        }
+    }
+}
