@@ -209,7 +209,13 @@ final class ScanRun {
             }
             if (now >= nextTick) {
                 for (ShardLane lane : lanes.values()) {
-                    lane.submit(l -> handlerOf(l).onTick(l));
+                    lane.submit(
+                            l -> {
+                                ShardHandler handler = handlerOf(l);
+                                if (handler != null && !l.isDropped()) {
+                                    handler.onTick(l);
+                                }
+                            });
                 }
                 nextTick = now + tickNanos;
             }
@@ -231,6 +237,9 @@ final class ScanRun {
             List<Record> records = new ArrayList<>(result.records().size());
             decoder.decode(result, r -> records.add(new Record(r, behind)));
             ShardHandler handler = handlerOf(lane);
+            if (handler == null) {
+                return;
+            }
             if (!records.isEmpty()) {
                 handler.onRecords(records, lane);
                 lane.writeCheckpoint();
@@ -463,8 +472,9 @@ final class ScanRun {
         for (ShardLane lane : lanes.values()) {
             lane.submit(
                     l -> {
-                        if (clean && failure == null) {
-                            handlerOf(l).onCleanStop(l);
+                        ShardHandler handler = handlerOf(l);
+                        if (clean && failure == null && handler != null && !l.isDropped()) {
+                            handler.onCleanStop(l);
                         }
                         l.writeCheckpoint();
                     });

@@ -1,0 +1,177 @@
+package io.github.kinesisconsumer.group;
+
+import io.github.kinesisconsumer.store.CheckpointStore;
+import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
+import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.TestStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Workers as threads sharing a stream through DynamoDB Local leases. */
+class DynamoDbLeaseGroupTest {
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
+
+    private static final String TABLE = "kc_group_leases";
+
+    private final List<GroupWorker> workers = new ArrayList<>();
+    private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+    private final CheckpointStore store = new InMemoryCheckpointStore();
+    private String groupName;
+    private TestStream stream;
+
+    @BeforeEach
+    void setUp() {
+        groupName = "group-" + UUID.randomUUID();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (GroupWorker w : workers) {
+            w.close();
+        }
+    }
+
+    private GroupWorker worker(String id) {
+        GroupWorker w =
+                new GroupWorker(
+                        id,
+                        TABLE,
+                        groupName,
+                        KINESIS.clientSettings(),
+                        stream.name(),
+                        store,
+                        deliveries);
+        workers.add(w);
+        return w.start();
+    }
+
+    @Test
+    void convergesRebalancesOnJoinAndLeaveWithoutDuplicates() throws Exception {
+        stream = KINESIS.createStream(12);
+        long start = System.nanoTime();
+        GroupWorker a = worker("a");
+        GroupWorker b = worker("b");
+        GroupWorker c = worker("c");
+        long converged =
+                waitMillis(
+                        () -> a.owned() == 4 && b.owned() == 4 && c.owned() == 4,
+                        Duration.ofSeconds(30),
+                        start);
+        System.out.printf(
+                "group: 3 workers on 12 shards converged to 4/4/4 in %d ms (lease period %d ms)%n",
+                converged, GroupWorker.LEASE.toMillis());
+        assertThat(converged).isLessThan(3 * GroupWorker.LEASE.toMillis());
+
+        AtomicInteger written = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread producer = producer(written, stop);
+        producer.start();
+        Thread.sleep(2_000);
+
+        long joinStart = System.nanoTime();
+        GroupWorker d = worker("d");
+        long rebalanced =
+                waitMillis(
+                        () -> a.owned() == 3 && b.owned() == 3 && c.owned() == 3 && d.owned() == 3,
+                        Duration.ofSeconds(40),
+                        joinStart);
+        System.out.printf("group: a 4th worker joined; 3/3/3/3 after %d ms%n", rebalanced);
+        Thread.sleep(2_000);
+
+        List<String> leaving = new ArrayList<>(a.group.ownedShards());
+        long leaveStart = System.nanoTime();
+        a.close();
+        long takenOver =
+                waitMillis(
+                        () -> {
+                            int others = 0;
+                            for (GroupWorker w : List.of(b, c, d)) {
+                                for (String s : leaving) {
+                                    if (w.group.ownedShards().contains(s)) {
+                                        others++;
+                                    }
+                                }
+                            }
+                            return others == leaving.size();
+                        },
+                        Duration.ofSeconds(20),
+                        leaveStart);
+        System.out.printf(
+                "group: worker a left gracefully; its %d shards were taken by others %d ms after"
+                        + " close() began%n",
+                leaving.size(), takenOver);
+        assertThat(takenOver).isLessThan(2_000 + closeAllowance());
+        Thread.sleep(2_000);
+        stop.set(true);
+        producer.join();
+        waitMillis(
+                () -> deliveries.size() >= written.get(),
+                Duration.ofSeconds(30),
+                System.nanoTime());
+        Thread.sleep(1_000);
+
+        int dups = 0;
+        for (AtomicInteger n : deliveries.values()) {
+            if (n.get() > 1) {
+                dups++;
+            }
+        }
+        System.out.printf(
+                "group: %d records written, %d delivered, %d delivered more than once%n",
+                written.get(), deliveries.size(), dups);
+        assertThat(deliveries).hasSize(written.get());
+        assertThat(dups).isZero();
+        for (GroupWorker w : workers) {
+            assertThat(w.failure).as("worker %s", w.id).isNull();
+        }
+    }
+
+    private static long closeAllowance() {
+        return 0;
+    }
+
+    private Thread producer(AtomicInteger written, AtomicBoolean stop) {
+        return new Thread(
+                () -> {
+                    while (!stop.get()) {
+                        int base = written.get();
+                        stream.put(48, i -> "key-" + ((base + i) % 97), i -> "r-" + (base + i));
+                        written.addAndGet(48);
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+    }
+
+    static long waitMillis(BooleanSupplier condition, Duration timeout, long sinceNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            Thread.sleep(20);
+        }
+        return (System.nanoTime() - sinceNanos) / 1_000_000;
+    }
+}
