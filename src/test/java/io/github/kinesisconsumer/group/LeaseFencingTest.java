@@ -1,0 +1,160 @@
+package io.github.kinesisconsumer.group;
+
+import io.github.kinesisconsumer.kinesis.Credentials;
+import io.github.kinesisconsumer.kinesis.ShardInfo;
+import io.github.kinesisconsumer.store.Checkpoint;
+import io.github.kinesisconsumer.store.CheckpointKey;
+import io.github.kinesisconsumer.store.CheckpointStore;
+import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
+import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.TestStream;
+import io.github.kinesisconsumer.testing.WrittenRecord;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.github.kinesisconsumer.group.DynamoDbLeaseGroupTest.waitMillis;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A worker frozen past its lease cannot checkpoint after another worker took its shard. */
+class LeaseFencingTest {
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
+
+    private static DynamoDbLeaseGroup group(String name, String worker) {
+        return DynamoDbLeaseGroup.builder()
+                .tableName("kc_group_leases")
+                .groupName(name)
+                .workerId(worker)
+                .region("us-east-1")
+                .endpoint(GroupWorker.ddbEndpoint())
+                .credentials(Credentials.basic("local", "local"))
+                .createTable(true)
+                .leasePeriod(GroupWorker.LEASE)
+                .renewInterval(Duration.ofSeconds(1))
+                .takeInterval(Duration.ofMillis(300))
+                .build();
+    }
+
+    @Test
+    void checkpointOfAFrozenOwnerIsRejectedAfterTakeOver() throws Exception {
+        String name = "fence-" + UUID.randomUUID();
+        ShardInfo shard = new ShardInfo("shardId-000000000000", null, null, "1", null);
+        try (DynamoDbLeaseGroup a = group(name, "a")) {
+            a.start("s");
+            a.shardsDiscovered(List.of(shard));
+            waitMillis(
+                    () -> a.ownedShards().size() == 1, Duration.ofSeconds(10), System.nanoTime());
+            assertThat(a.checkpoint(shard.shardId(), Checkpoint.at("100"))).isTrue();
+
+            a.pauseRenewals(true);
+            long frozen = System.nanoTime();
+            try (DynamoDbLeaseGroup b = group(name, "b")) {
+                b.start("s");
+                long took =
+                        waitMillis(
+                                () -> b.ownedShards().contains(shard.shardId()),
+                                Duration.ofSeconds(15),
+                                frozen);
+                System.out.printf(
+                        "fencing: worker b took the frozen worker's shard %d ms after a stopped"
+                                + " renewing (lease period %d ms)%n",
+                        took, GroupWorker.LEASE.toMillis());
+                assertThat(b.leaseCheckpoint(shard.shardId())).contains(Checkpoint.at("100"));
+                assertThat(b.checkpoint(shard.shardId(), Checkpoint.at("200"))).isTrue();
+
+                assertThat(a.checkpoint(shard.shardId(), Checkpoint.at("150")))
+                        .as("the frozen owner's late checkpoint")
+                        .isFalse();
+                assertThat(a.ownedShards()).doesNotContain(shard.shardId());
+                assertThat(b.checkpoint(shard.shardId(), Checkpoint.at("300"))).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void frozenConsumerStopsReadingAndNothingIsLost() throws Exception {
+        TestStream stream = KINESIS.createStream(2);
+        List<WrittenRecord> written = stream.putSequential(400, 20);
+        String name = "frozen-" + UUID.randomUUID();
+        CheckpointStore store = new InMemoryCheckpointStore();
+        Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        GroupWorker a =
+                new GroupWorker(
+                        "a",
+                        "kc_group_leases",
+                        name,
+                        KINESIS.clientSettings(),
+                        stream.name(),
+                        store,
+                        deliveries);
+        String frozenShard = written.get(0).shardId;
+        String blockOn = null;
+        for (WrittenRecord w : written) {
+            if (w.shardId.equals(frozenShard) && Integer.parseInt(w.text()) > 200) {
+                blockOn = w.text();
+                break;
+            }
+        }
+        String block = blockOn;
+        a.blockOn = p -> p.equals(block);
+        a.start();
+        waitMillis(() -> a.owned() == 2, Duration.ofSeconds(15), System.nanoTime());
+        waitMillis(() -> !a.gateOpen, Duration.ofSeconds(30), System.nanoTime());
+        a.group.pauseRenewals(true);
+        long frozen = System.nanoTime();
+        Map<String, AtomicInteger> bDeliveries = new ConcurrentHashMap<>();
+        try (GroupWorker b =
+                new GroupWorker(
+                                "b",
+                                "kc_group_leases",
+                                name,
+                                KINESIS.clientSettings(),
+                                stream.name(),
+                                store,
+                                bDeliveries)
+                        .start()) {
+            long took = waitMillis(() -> b.owned() == 2, Duration.ofSeconds(20), frozen);
+            waitMillis(
+                    () -> bDeliveries.containsKey(block),
+                    Duration.ofSeconds(20),
+                    System.nanoTime());
+            java.util.Set<String> aBefore = new java.util.HashSet<>(deliveries.keySet());
+            a.openGate();
+            Thread.sleep(2_000);
+            java.util.Set<String> aLate = new java.util.HashSet<>(deliveries.keySet());
+            aLate.removeAll(aBefore);
+            Checkpoint stored =
+                    store.get(new CheckpointKey(name, stream.name(), frozenShard)).orElseThrow();
+            System.out.printf(
+                    "frozen worker: b took both shards %d ms after a froze; a delivered %d more"
+                            + " record(s) after waking; store position %s%n",
+                    took, aLate.size(), stored);
+            assertThat(aLate)
+                    .as("after waking, a only finishes the callback it was frozen in")
+                    .isSubsetOf(block);
+            for (WrittenRecord w : written) {
+                assertThat(deliveries.containsKey(w.text()) || bDeliveries.containsKey(w.text()))
+                        .as("record %s delivered", w.text())
+                        .isTrue();
+            }
+            String lastOfShard = null;
+            for (WrittenRecord w : written) {
+                if (w.shardId.equals(frozenShard)) {
+                    lastOfShard = w.sequenceNumber;
+                }
+            }
+            assertThat(stored).isEqualTo(Checkpoint.at(lastOfShard));
+        } finally {
+            a.close();
+        }
+    }
+}
