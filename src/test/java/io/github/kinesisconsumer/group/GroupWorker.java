@@ -28,6 +28,7 @@ final class GroupWorker implements AutoCloseable {
     private final Thread thread;
     volatile Throwable failure;
     volatile Predicate<String> blockOn = p -> false;
+    volatile java.util.Queue<String[]> order;
     final Object gate = new Object();
     volatile boolean gateOpen = true;
 
@@ -84,6 +85,16 @@ final class GroupWorker implements AutoCloseable {
                                                 }
                                             }
                                             long now = System.nanoTime();
+                                            java.util.Queue<String[]> log = order;
+                                            if (log != null) {
+                                                log.add(
+                                                        new String[] {
+                                                            r.partitionKey(),
+                                                            payload,
+                                                            r.shardId(),
+                                                            Long.toString(now)
+                                                        });
+                                            }
                                             firstDeliveryNanosByShard.putIfAbsent(r.shardId(), now);
                                             lastDeliveryNanosByShard.put(r.shardId(), now);
                                             deliveries
