@@ -123,15 +123,7 @@ public final class KinesisConsumerBuilder {
     }
 
     public KinesisConsumer build() {
-        if (streamName != null && streamArn != null) {
-            throw new IllegalArgumentException("set either streamName or streamArn, not both");
-        }
-        if (streamName == null && streamArn == null) {
-            throw new IllegalArgumentException(
-                    "no stream: call streamName(\"...\") or streamArn(\"arn:aws:kinesis:...\")");
-        }
-        StreamRef stream =
-                streamArn != null ? StreamRef.ofArn(streamArn) : StreamRef.ofName(streamName);
+        StreamRef stream = StreamRef.of(streamName, streamArn);
         if (appName == null || appName.trim().isEmpty()) {
             throw new IllegalArgumentException(
                     "appName must not be blank: it names this application in the checkpoint"

@@ -46,6 +46,26 @@ public final class StreamRef implements Serializable {
         return new StreamRef(m.group(1), streamArn);
     }
 
+    /**
+     * The stream a builder was given: exactly one of {@code streamName} and {@code streamArn} must
+     * be set.
+     */
+    public static StreamRef of(String streamName, String streamArn) {
+        if (streamName != null && streamArn != null) {
+            throw new IllegalArgumentException(
+                    "set either streamName or streamArn, not both (got '"
+                            + streamName
+                            + "' and '"
+                            + streamArn
+                            + "')");
+        }
+        if (streamName == null && streamArn == null) {
+            throw new IllegalArgumentException(
+                    "no stream: call streamName(\"...\") or streamArn(\"arn:aws:kinesis:...\")");
+        }
+        return streamArn != null ? ofArn(streamArn) : ofName(streamName);
+    }
+
     /** The stream name (taken from the ARN when addressed by ARN). */
     public String name() {
         return name;

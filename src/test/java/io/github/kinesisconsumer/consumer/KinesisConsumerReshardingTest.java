@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.consumer;
 
 import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.Producer;
 import io.github.kinesisconsumer.testing.TestStream;
 
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.github.kinesisconsumer.consumer.ConsumerHarness.await;
@@ -57,34 +57,13 @@ class KinesisConsumerReshardingTest {
                                             seen.incrementAndGet();
                                             return ScanResult.CONTINUE;
                                         }));
-        AtomicInteger written = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread producer =
-                new Thread(
-                        () -> {
-                            while (!stop.get()) {
-                                int base = written.get();
-                                stream.put(
-                                        30,
-                                        i -> "key-" + ((base + i) % KEYS),
-                                        i -> Integer.toString(base + i));
-                                written.addAndGet(30);
-                                try {
-                                    Thread.sleep(20);
-                                } catch (InterruptedException e) {
-                                    return;
-                                }
-                            }
-                        });
-        producer.start();
+        Producer producer = Producer.start(stream, KEYS, 30, 20, "");
         Thread.sleep(1_500);
         stream.split("shardId-000000000000");
         Thread.sleep(1_500);
         stream.merge("shardId-000000000002", "shardId-000000000003");
         Thread.sleep(1_500);
-        stop.set(true);
-        producer.join();
-        int total = written.get();
+        int total = producer.stop();
         waitFor(() -> seen.get() >= total, Duration.ofSeconds(60), total + " records");
         Thread.sleep(500);
         c.close();

@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.group;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.Producer;
 import io.github.kinesisconsumer.testing.TestStream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
@@ -79,10 +79,7 @@ class DynamoDbLeaseGroupTest {
                 converged, GroupWorker.LEASE.toMillis());
         assertThat(converged).isLessThan(3 * GroupWorker.LEASE.toMillis());
 
-        AtomicInteger written = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread producer = producer(written, stop);
-        producer.start();
+        Producer producer = Producer.start(stream, 97, 48, 50, "r-");
         Thread.sleep(2_000);
 
         long joinStart = System.nanoTime();
@@ -117,14 +114,10 @@ class DynamoDbLeaseGroupTest {
                 "group: worker a left gracefully; its %d shards were taken by others %d ms after"
                         + " close() began%n",
                 leaving.size(), takenOver);
-        assertThat(takenOver).isLessThan(2_000 + closeAllowance());
+        assertThat(takenOver).isLessThan(2_000);
         Thread.sleep(2_000);
-        stop.set(true);
-        producer.join();
-        waitMillis(
-                () -> deliveries.size() >= written.get(),
-                Duration.ofSeconds(30),
-                System.nanoTime());
+        int total = producer.stop();
+        waitMillis(() -> deliveries.size() >= total, Duration.ofSeconds(30), System.nanoTime());
         Thread.sleep(1_000);
 
         int dups = 0;
@@ -135,32 +128,12 @@ class DynamoDbLeaseGroupTest {
         }
         System.out.printf(
                 "group: %d records written, %d delivered, %d delivered more than once%n",
-                written.get(), deliveries.size(), dups);
-        assertThat(deliveries).hasSize(written.get());
+                total, deliveries.size(), dups);
+        assertThat(deliveries).hasSize(total);
         assertThat(dups).isZero();
         for (GroupWorker w : workers) {
             assertThat(w.failure).as("worker %s", w.id).isNull();
         }
-    }
-
-    private static long closeAllowance() {
-        return 0;
-    }
-
-    private Thread producer(AtomicInteger written, AtomicBoolean stop) {
-        return new Thread(
-                () -> {
-                    while (!stop.get()) {
-                        int base = written.get();
-                        stream.put(48, i -> "key-" + ((base + i) % 97), i -> "r-" + (base + i));
-                        written.addAndGet(48);
-                        try {
-                            Thread.sleep(50);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                });
     }
 
     static long waitMillis(BooleanSupplier condition, Duration timeout, long sinceNanos)

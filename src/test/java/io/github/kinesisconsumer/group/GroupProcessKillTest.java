@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.group;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.Producer;
 import io.github.kinesisconsumer.testing.TestStream;
 
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.github.kinesisconsumer.group.DynamoDbLeaseGroupTest.waitMillis;
@@ -73,26 +73,7 @@ class GroupProcessKillTest {
                                         deliveries)
                                 .start()) {
             waitMillis(() -> b.owned() == 3, Duration.ofSeconds(60), System.nanoTime());
-            AtomicInteger written = new AtomicInteger();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread producer =
-                    new Thread(
-                            () -> {
-                                while (!stop.get()) {
-                                    int base = written.get();
-                                    stream.put(
-                                            30,
-                                            i -> "key-" + ((base + i) % 61),
-                                            i -> "r-" + (base + i));
-                                    written.addAndGet(30);
-                                    try {
-                                        Thread.sleep(50);
-                                    } catch (InterruptedException e) {
-                                        return;
-                                    }
-                                }
-                            });
-            producer.start();
+            Producer producer = Producer.start(stream, 61, 30, 50, "r-");
             waitMillis(() -> lines(file).size() > 200, Duration.ofSeconds(60), System.nanoTime());
             Set<String> bShardsBefore = new HashSet<>(b.group.ownedShards());
 
@@ -107,9 +88,7 @@ class GroupProcessKillTest {
             assertThat(failover)
                     .isLessThanOrEqualTo(GroupWorker.LEASE.toMillis() + 1_000 + 300 + 500);
             Thread.sleep(2_000);
-            stop.set(true);
-            producer.join();
-            int total = written.get();
+            int total = producer.stop();
             waitMillis(
                     () -> {
                         Set<String> all = new HashSet<>(deliveries.keySet());

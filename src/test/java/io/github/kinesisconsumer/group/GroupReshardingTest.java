@@ -5,6 +5,7 @@ import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.Producer;
 import io.github.kinesisconsumer.testing.TestStream;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.github.kinesisconsumer.group.DynamoDbLeaseGroupTest.waitMillis;
@@ -58,34 +58,13 @@ class GroupReshardingTest {
                     () -> workers.get(0).owned() + workers.get(1).owned() == 3,
                     Duration.ofSeconds(30),
                     System.nanoTime());
-            AtomicInteger written = new AtomicInteger();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread producer =
-                    new Thread(
-                            () -> {
-                                while (!stop.get()) {
-                                    int base = written.get();
-                                    stream.put(
-                                            30,
-                                            i -> "key-" + ((base + i) % KEYS),
-                                            i -> Integer.toString(base + i));
-                                    written.addAndGet(30);
-                                    try {
-                                        Thread.sleep(30);
-                                    } catch (InterruptedException e) {
-                                        return;
-                                    }
-                                }
-                            });
-            producer.start();
+            Producer producer = Producer.start(stream, KEYS, 30, 30, "");
             Thread.sleep(1_500);
             stream.split("shardId-000000000000");
             Thread.sleep(1_500);
             stream.merge("shardId-000000000001", "shardId-000000000002");
             Thread.sleep(2_000);
-            stop.set(true);
-            producer.join();
-            int total = written.get();
+            int total = producer.stop();
             waitMillis(() -> deliveries.size() >= total, Duration.ofSeconds(60), System.nanoTime());
             Thread.sleep(500);
 

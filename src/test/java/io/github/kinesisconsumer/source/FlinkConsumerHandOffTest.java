@@ -2,18 +2,14 @@ package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.consumer.KinesisConsumer;
 import io.github.kinesisconsumer.consumer.ScanResult;
-import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Test;
@@ -54,7 +50,7 @@ class FlinkConsumerHandOffTest {
         // 1. Flink reads and mirrors, then is cancelled without a savepoint
         List<WrittenRecord> first = stream.putSequential(2_000, 50);
         Emitted.reset();
-        JobClient job = startFlink(stream, app, stores);
+        JobClient job = StoreJobs.start(KINESIS.clientSettings(), stream.name(), app, stores);
         waitFor(() -> Emitted.ENTRIES.size() >= 2_000, "Flink to read 2,000");
         KinesisSourceMirrorTest.waitForStore(
                 stores, app, stream, KinesisSourceMirrorTest.lastSequencePerShard(first));
@@ -100,7 +96,7 @@ class FlinkConsumerHandOffTest {
         // 3. Flink without state starts from the consumer's checkpoints
         List<WrittenRecord> third = stream.put(1_000, i -> "pk-" + (i % 50), i -> "f-" + i);
         Emitted.reset();
-        JobClient again = startFlink(stream, app, stores);
+        JobClient again = StoreJobs.start(KINESIS.clientSettings(), stream.name(), app, stores);
         waitFor(() -> Emitted.ENTRIES.size() >= 1_000, "Flink to read 1,000");
         Thread.sleep(1_500);
         again.cancel().get();
@@ -112,27 +108,6 @@ class FlinkConsumerHandOffTest {
                 Emitted.ENTRIES.size(), third.size());
         assertThat(Emitted.ENTRIES).hasSize(1_000);
         assertThat(read).isEqualTo(payloads(third));
-    }
-
-    private static JobClient startFlink(
-            TestStream stream, String app, CheckpointStoreFactory stores) throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
-        env.fromSource(
-                        KinesisSource.<Tuple3<String, String, String>>builder()
-                                .streamName(stream.name())
-                                .appName(app)
-                                .clientSettings(KINESIS.clientSettings())
-                                .startingPosition(
-                                        StartingPosition.fromStore(StartingPosition.trimHorizon()))
-                                .checkpointStore(stores)
-                                .deserializer(new Emitted.Schema())
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "kinesis")
-                .addSink(new Emitted.Sink());
-        return env.executeAsync("hand-off " + app);
     }
 
     private static Set<String> payloads(List<WrittenRecord> written) {

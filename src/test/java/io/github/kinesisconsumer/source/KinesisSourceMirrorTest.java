@@ -1,6 +1,5 @@
 package io.github.kinesisconsumer.source;
 
-import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
@@ -8,11 +7,8 @@ import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -62,7 +58,7 @@ class KinesisSourceMirrorTest {
         TestStream stream = KINESIS.createStream(4);
         List<WrittenRecord> first = stream.putSequential(8_000, 100);
 
-        JobClient job = start(stream, app, stores);
+        JobClient job = StoreJobs.start(KINESIS.clientSettings(), stream.name(), app, stores);
         waitForEmitted(8_000);
         Map<String, String> lastPerShard = lastSequencePerShard(first);
         Map<String, Checkpoint> mirrored = waitForStore(stores, app, stream, lastPerShard);
@@ -79,7 +75,7 @@ class KinesisSourceMirrorTest {
         Set<String> firstPayloads = payloads(first);
         Emitted.reset();
         List<WrittenRecord> second = stream.put(4_000, i -> "pk-" + (i % 100), i -> "second-" + i);
-        JobClient resumed = start(stream, app, stores);
+        JobClient resumed = StoreJobs.start(KINESIS.clientSettings(), stream.name(), app, stores);
         waitForEmitted(4_000);
         Thread.sleep(1_500);
         resumed.cancel().get();
@@ -95,27 +91,6 @@ class KinesisSourceMirrorTest {
         assertThat(read).allMatch(p -> secondPayloads.contains(p) || firstPayloads.contains(p));
         assertThat(read.size() - reRead).isEqualTo(4_000);
         assertThat(reRead).isZero();
-    }
-
-    private static JobClient start(TestStream stream, String app, CheckpointStoreFactory stores)
-            throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
-        env.fromSource(
-                        KinesisSource.<Tuple3<String, String, String>>builder()
-                                .streamName(stream.name())
-                                .appName(app)
-                                .clientSettings(KINESIS.clientSettings())
-                                .startingPosition(
-                                        StartingPosition.fromStore(StartingPosition.trimHorizon()))
-                                .checkpointStore(stores)
-                                .deserializer(new Emitted.Schema())
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "kinesis")
-                .addSink(new Emitted.Sink());
-        return env.executeAsync("mirror " + app);
     }
 
     static Map<String, String> lastSequencePerShard(List<WrittenRecord> written) {

@@ -4,6 +4,7 @@ import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.Producer;
 import io.github.kinesisconsumer.testing.TestStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -22,8 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -67,22 +66,7 @@ class KinesisSourceReshardingTest {
                 .addSink(new Emitted.Sink());
         JobClient job = env.executeAsync("resharding " + stream.name());
 
-        AtomicInteger written = new AtomicInteger();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread producer =
-                new Thread(
-                        () -> {
-                            while (!stop.get()) {
-                                int base = written.get();
-                                stream.put(
-                                        40,
-                                        i -> "key-" + ((base + i) % KEYS),
-                                        i -> Integer.toString(base + i));
-                                written.addAndGet(40);
-                                sleep(20);
-                            }
-                        });
-        producer.start();
+        Producer producer = Producer.start(stream, KEYS, 40, 20, "");
         try {
             sleep(2_000);
             stream.split("shardId-000000000000");
@@ -90,10 +74,9 @@ class KinesisSourceReshardingTest {
             stream.merge("shardId-000000000002", "shardId-000000000003");
             sleep(2_000);
         } finally {
-            stop.set(true);
-            producer.join();
+            producer.stop();
         }
-        int total = written.get();
+        int total = producer.written();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (Emitted.ENTRIES.size() < total && System.nanoTime() < deadline) {
             sleep(100);

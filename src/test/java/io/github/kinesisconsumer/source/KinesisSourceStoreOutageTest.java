@@ -1,6 +1,5 @@
 package io.github.kinesisconsumer.source;
 
-import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
@@ -10,15 +9,12 @@ import io.github.kinesisconsumer.testing.TcpProxy;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -83,7 +79,7 @@ class KinesisSourceStoreOutageTest {
                                     .tableName("kc_flink_outage")
                                     .createTable(true)
                                     .build();
-            JobClient job = start(stream, app, viaProxy);
+            JobClient job = StoreJobs.start(KINESIS.clientSettings(), stream.name(), app, viaProxy);
             waitFor(() -> Emitted.ENTRIES.size() >= 1_000, "first 1,000 records");
             waitFor(() -> !readStore(viaProxy, app, stream).isEmpty(), "a first mirror");
 
@@ -168,7 +164,7 @@ class KinesisSourceStoreOutageTest {
                 afterPivot = true;
             }
         }
-        JobClient job = start(stream, app, goTable);
+        JobClient job = StoreJobs.start(KINESIS.clientSettings(), stream.name(), app, goTable);
         waitFor(() -> Emitted.ENTRIES.size() >= expected.size(), "the expected records");
         Thread.sleep(1_500);
         job.cancel().get();
@@ -179,27 +175,6 @@ class KinesisSourceStoreOutageTest {
                 pivot.shardId, pivot.sequenceNumber, Emitted.ENTRIES.size(), expected.size());
         assertThat(Emitted.ENTRIES).hasSize(expected.size());
         assertThat(read).isEqualTo(expected);
-    }
-
-    private static JobClient start(TestStream stream, String app, CheckpointStoreFactory stores)
-            throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        env.setParallelism(2);
-        env.enableCheckpointing(300);
-        env.fromSource(
-                        KinesisSource.<Tuple3<String, String, String>>builder()
-                                .streamName(stream.name())
-                                .appName(app)
-                                .clientSettings(KINESIS.clientSettings())
-                                .startingPosition(
-                                        StartingPosition.fromStore(StartingPosition.trimHorizon()))
-                                .checkpointStore(stores)
-                                .deserializer(new Emitted.Schema())
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "kinesis")
-                .addSink(new Emitted.Sink());
-        return env.executeAsync("store " + app);
     }
 
     private static Map<String, Checkpoint> readStore(
