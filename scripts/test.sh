@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: starts the local services the tests use (installing what is
-# missing), then runs the whole Maven build with every test.
+# missing), then runs the whole Maven build with every test and installs the library; then
+# builds the examples (examples/) and runs their smoke tests.
 #
 #   scripts/test.sh                 # all tests
 #   scripts/test.sh -Dtest=Foo      # extra Maven arguments are passed on
@@ -16,4 +17,11 @@ bash scripts/services.sh start
 eval "$(bash scripts/services.sh env)"
 export KC_KINESIS_LOCAL_ENDPOINT KC_KINESALITE_ENDPOINT KC_DYNAMODB_ENDPOINT KC_PG_URL KC_MYSQL_URL KC_REDIS_URL
 
-exec mvn -B -ntp verify "$@"
+# verify, then install the library into ~/.m2: the examples build against it
+mvn -B -ntp install "$@"
+
+# the examples: compile, smoke tests against the emulator, shaded job jar; skipped when extra
+# Maven arguments (e.g. -Dtest=...) select a part of the library's tests
+if (($# == 0)); then
+  mvn -B -ntp -f examples/pom.xml verify
+fi

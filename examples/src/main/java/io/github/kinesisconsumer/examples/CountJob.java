@@ -1,0 +1,234 @@
+package io.github.kinesisconsumer.examples;
+
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.source.KinesisSource;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The job of the end-to-end test (scripts/e2e.sh): per customer, a count of orders and the sum of
+ * their order numbers, kept in checkpointed keyed state, and upserted into a PostgreSQL table after
+ * every change has been collected (on each checkpoint and at the end). Because the counts live in
+ * Flink state, the table ends with the exact number of records per customer if every record was
+ * counted exactly once, even across a TaskManager failure; a duplicate or a loss shows as a wrong
+ * count or order-number sum.
+ *
+ * <pre>
+ * CountJob --stream S --app A [--store postgres|...] [--results-url jdbc:postgresql://127.0.0.1:5432/test]
+ *          [--results-table e2e_counts] [--run ID] [--parallelism 2] [--checkpoint-interval 1s]
+ *          [--endpoint URL] [--cbor false]
+ * </pre>
+ *
+ * <p>Rows: {@code (run, customer, records, id_sum, updated)}, keyed by {@code (run, customer)}.
+ */
+public final class CountJob {
+
+    private CountJob() {}
+
+    public static void main(String[] argv) throws Exception {
+        Args args = Args.parse(argv);
+        String stream = args.get("stream", "orders");
+        String app = args.get("app", "orders-count");
+        String url =
+                args.get(
+                        "results-url",
+                        Args.env("KC_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test"));
+        String user = args.get("results-user", "postgres");
+        String table = args.get("results-table", "e2e_counts");
+        if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("--results-table must be a plain identifier");
+        }
+        String run = args.get("run", stream);
+        createTable(url, user, table);
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(args.getInt("parallelism", 2));
+        env.enableCheckpointing(
+                args.getDuration("checkpoint-interval", Duration.ofSeconds(1)).toMillis());
+        env.fromSource(
+                        KinesisSource.<OrderEvent>builder()
+                                .streamName(stream)
+                                .appName(app)
+                                .clientSettings(Setup.kinesis(args))
+                                .checkpointStore(Setup.stores(args))
+                                .startingPosition(
+                                        StartingPosition.fromStore(StartingPosition.trimHorizon()))
+                                .deserializer(new OrderDeserializer())
+                                .build(),
+                        WatermarkStrategy.noWatermarks(),
+                        "kinesis: " + stream)
+                .keyBy(order -> order.customer)
+                .process(new CountPerCustomer())
+                .name("count per customer")
+                .sinkTo(new UpsertSink(url, user, table, run))
+                .name("upsert into " + table);
+        env.execute("count per customer (" + stream + ", run " + run + ")");
+    }
+
+    private static void createTable(String url, String user, String table) throws SQLException {
+        try (Connection c = connect(url, user);
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE TABLE IF NOT EXISTS "
+                            + table
+                            + " (run text NOT NULL, customer text NOT NULL, records bigint NOT"
+                            + " NULL, id_sum bigint NOT NULL, updated timestamptz NOT NULL,"
+                            + " PRIMARY KEY (run, customer))");
+        }
+    }
+
+    /**
+     * A connection through {@link DriverManager}, after loading the driver class: in a Flink
+     * cluster the driver is in the job's class loader, where DriverManager's own lookup does not
+     * see it.
+     */
+    static Connection connect(String url, String user) throws SQLException {
+        try {
+            Class.forName("org.postgresql.Driver", true, CountJob.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new SQLException("the PostgreSQL driver is not on the class path", e);
+        }
+        return DriverManager.getConnection(url, user, null);
+    }
+
+    /** (customer, records, sum of order numbers) after each record. */
+    static final class CountPerCustomer
+            extends KeyedProcessFunction<String, OrderEvent, Tuple3<String, Long, Long>> {
+        private static final long serialVersionUID = 1L;
+        private transient ValueState<Long> records;
+        private transient ValueState<Long> idSum;
+
+        @Override
+        public void open(OpenContext openContext) {
+            records =
+                    getRuntimeContext().getState(new ValueStateDescriptor<>("records", Types.LONG));
+            idSum = getRuntimeContext().getState(new ValueStateDescriptor<>("id-sum", Types.LONG));
+        }
+
+        @Override
+        public void processElement(
+                OrderEvent order, Context ctx, Collector<Tuple3<String, Long, Long>> out)
+                throws IOException {
+            Long n = records.value();
+            Long sum = idSum.value();
+            long newN = (n == null ? 0 : n) + 1;
+            long newSum = (sum == null ? 0 : sum) + order.number();
+            records.update(newN);
+            idSum.update(newSum);
+            out.collect(Tuple3.of(order.customer, newN, newSum));
+        }
+    }
+
+    /**
+     * Keeps the latest value per customer and upserts the changed ones in one transaction when
+     * Flink flushes the writer (before each checkpoint and at the end of input).
+     */
+    static final class UpsertSink implements Sink<Tuple3<String, Long, Long>> {
+        private static final long serialVersionUID = 1L;
+        private final String url;
+        private final String user;
+        private final String table;
+        private final String run;
+
+        UpsertSink(String url, String user, String table, String run) {
+            this.url = url;
+            this.user = user;
+            this.table = table;
+            this.run = run;
+        }
+
+        @Override
+        public SinkWriter<Tuple3<String, Long, Long>> createWriter(WriterInitContext context) {
+            return new Writer();
+        }
+
+        @Override
+        @SuppressWarnings("deprecation")
+        public SinkWriter<Tuple3<String, Long, Long>> createWriter(InitContext context) {
+            return new Writer();
+        }
+
+        private final class Writer implements SinkWriter<Tuple3<String, Long, Long>> {
+            private final Map<String, long[]> changed = new HashMap<>();
+            private Connection connection;
+
+            @Override
+            public void write(Tuple3<String, Long, Long> value, Context context) {
+                changed.put(value.f0, new long[] {value.f1, value.f2});
+            }
+
+            @Override
+            public void flush(boolean endOfInput) throws IOException {
+                if (changed.isEmpty()) {
+                    return;
+                }
+                try {
+                    if (connection == null) {
+                        connection = connect(url, user);
+                        connection.setAutoCommit(false);
+                    }
+                    try (PreparedStatement ps =
+                            connection.prepareStatement(
+                                    "INSERT INTO "
+                                            + table
+                                            + " (run, customer, records, id_sum, updated)"
+                                            + " VALUES (?, ?, ?, ?, now())"
+                                            + " ON CONFLICT (run, customer) DO UPDATE SET"
+                                            + " records = EXCLUDED.records,"
+                                            + " id_sum = EXCLUDED.id_sum, updated = now()")) {
+                        for (Map.Entry<String, long[]> e : changed.entrySet()) {
+                            ps.setString(1, run);
+                            ps.setString(2, e.getKey());
+                            ps.setLong(3, e.getValue()[0]);
+                            ps.setLong(4, e.getValue()[1]);
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                    connection.commit();
+                    changed.clear();
+                } catch (SQLException e) {
+                    closeQuietly();
+                    throw new IOException("could not upsert counts into " + table, e);
+                }
+            }
+
+            @Override
+            public void close() {
+                closeQuietly();
+            }
+
+            private void closeQuietly() {
+                if (connection != null) {
+                    try {
+                        connection.close();
+                    } catch (SQLException ignored) {
+                        // closing anyway
+                    }
+                    connection = null;
+                }
+            }
+        }
+    }
+}
