@@ -1,0 +1,835 @@
+package io.github.kinesisconsumer.bench;
+
+import io.github.kinesisconsumer.consumer.KinesisConsumer;
+import io.github.kinesisconsumer.consumer.ScanResult;
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.Credentials;
+import io.github.kinesisconsumer.kinesis.KinesisRecord;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.source.KinesisSource;
+import io.github.kinesisconsumer.source.KinesisSourceOptions;
+import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
+import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import org.apache.flink.streaming.api.functions.source.SourceFunction;
+import org.apache.flink.util.Collector;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * Throughput, CPU and heap of Kinesis readers, side by side in one run over the same data: a raw
+ * AWS SDK v2 GetRecords loop (one thread per shard, the ceiling of a polling reader), this
+ * library's {@link KinesisSource} in a local Flink job with a discarding sink, the legacy {@code
+ * FlinkKinesisConsumer} (when on the classpath: {@code -Pbench}) in the same job shape, and the
+ * standalone {@link KinesisConsumer#scan}.
+ *
+ * <p>Data is served by {@link FastKinesisServer} (pre-encoded pages, so the stand-in costs little
+ * CPU), or with {@code --kinesalite=http://127.0.0.1:4567} by a real emulator the benchmark fills
+ * first.
+ *
+ * <p>Run with {@code scripts/bench.sh throughput [options]}. Options: {@code --shards=1,4,16,64}
+ * {@code --sizes=100,1024} {@code --parallelism=1,2} {@code --records=1000000} (total per run;
+ * 300,000 for 1 KB records unless given) {@code --readers=raw,source,legacy,scan} {@code --full}
+ * (the whole matrix) {@code --kinesalite=URL}.
+ *
+ * <p>Figures are taken between the first and the last record reaching the sink (job start-up is
+ * reported apart as "first ms"). CPU is the process CPU in that window minus the stand-in's own
+ * threads; heap is the peak sampled heap in use during the window minus the heap in use before the
+ * run (after a GC), so it includes garbage not yet collected: an upper bound.
+ */
+public final class ThroughputBenchmark {
+
+    static final String LEGACY_CLASS =
+            "org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer";
+
+    // ---------------------------------------------------------------- measurement (static: the
+    // Flink sink runs in this JVM's MiniCluster)
+
+    /** The run in progress; the sink counts into it. */
+    static volatile Meter meter;
+
+    static final class Meter {
+        final long total;
+        final LongSupplier serverCpu;
+        final AtomicLong count = new AtomicLong();
+        final CountDownLatch done = new CountDownLatch(1);
+        final long startNanos = System.nanoTime();
+        volatile long firstNanos;
+        volatile long firstCpu;
+        volatile long firstServerCpu;
+        volatile long lastNanos;
+        volatile long lastCpu;
+        volatile long lastServerCpu;
+        volatile long peakHeap;
+
+        /** Peak of the heap in use right after a collection (live data), minus the baseline. */
+        volatile long peakLive;
+
+        volatile boolean sampling = true;
+
+        Meter(long total, LongSupplier serverCpu) {
+            this.total = total;
+            this.serverCpu = serverCpu;
+        }
+
+        void add(long n) {
+            long c = count.addAndGet(n);
+            if (c == n) {
+                firstNanos = System.nanoTime();
+                firstCpu = processCpu();
+                firstServerCpu = serverCpu.getAsLong();
+            }
+            if (c >= total && c - n < total) {
+                lastNanos = System.nanoTime();
+                lastCpu = processCpu();
+                lastServerCpu = serverCpu.getAsLong();
+                done.countDown();
+            }
+        }
+    }
+
+    /** Heap in use after the most recent collection of any collector (live set estimate). */
+    static long liveAfterLastGc() {
+        long best = 0;
+        long bestEnd = -1;
+        for (java.lang.management.GarbageCollectorMXBean gc :
+                ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (!(gc instanceof com.sun.management.GarbageCollectorMXBean)) {
+                continue;
+            }
+            com.sun.management.GcInfo info =
+                    ((com.sun.management.GarbageCollectorMXBean) gc).getLastGcInfo();
+            if (info == null || info.getEndTime() <= bestEnd) {
+                continue;
+            }
+            long sum = 0;
+            for (java.lang.management.MemoryUsage u : info.getMemoryUsageAfterGc().values()) {
+                sum += u.getUsed();
+            }
+            bestEnd = info.getEndTime();
+            best = sum;
+        }
+        return best;
+    }
+
+    static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Discarding sink that counts, chained to the source. */
+    static final class CountingSink<T> implements SinkFunction<T> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void invoke(T value, Context context) {
+            meter.add(1);
+        }
+    }
+
+    /** Our source's deserializer: the payload bytes, no copy. */
+    static final class OurBytes implements KinesisDeserializationSchema<byte[]> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public void deserialize(KinesisRecord record, Collector<byte[]> out) {
+            out.collect(record.data());
+        }
+
+        @Override
+        public TypeInformation<byte[]> getProducedType() {
+            return PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+        }
+    }
+
+    /** The legacy connector's deserializer: the payload bytes as given. */
+    static final class LegacyBytes implements DeserializationSchema<byte[]> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public byte[] deserialize(byte[] message) {
+            return message;
+        }
+
+        @Override
+        public boolean isEndOfStream(byte[] nextElement) {
+            return false;
+        }
+
+        @Override
+        public TypeInformation<byte[]> getProducedType() {
+            return PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+        }
+    }
+
+    // ---------------------------------------------------------------- results
+
+    static final class Result {
+        String reader;
+        int parallelism;
+        int shards;
+        int size;
+        long records;
+        double seconds;
+        double firstMs;
+        double cpuSeconds;
+        double serverCpuSeconds;
+        double heapMb;
+        double liveMb;
+        String note = "";
+
+        double recordsPerSecond() {
+            return records / seconds;
+        }
+
+        double mbPerSecond() {
+            return records * (double) size / seconds / 1e6;
+        }
+
+        double cpuPerMillion() {
+            return (cpuSeconds - serverCpuSeconds) / (records / 1e6);
+        }
+
+        String key() {
+            return reader
+                    + (parallelism > 0 ? ".p" + parallelism : "")
+                    + ".s"
+                    + shards
+                    + ".b"
+                    + size;
+        }
+    }
+
+    // ---------------------------------------------------------------- main
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (String a : args) {
+            String s = a.startsWith("--") ? a.substring(2) : a;
+            int eq = s.indexOf('=');
+            opts.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? "true" : s.substring(eq + 1));
+        }
+        boolean full = opts.containsKey("full");
+        String kinesalite = opts.get("kinesalite");
+        int[] shardCounts = ints(opts.getOrDefault("shards", full ? "1,4,16,64" : "4,16,64"));
+        int[] sizes = ints(opts.getOrDefault("sizes", full ? "100,1024" : "100"));
+        int[] parallelisms = ints(opts.getOrDefault("parallelism", "1,2"));
+        long totalRecords = Long.parseLong(opts.getOrDefault("records", "1000000"));
+        List<String> readers =
+                Arrays.asList(opts.getOrDefault("readers", "raw,source,legacy,scan").split(","));
+        boolean legacyAvailable = classExists(LEGACY_CLASS);
+        int rounds = Integer.parseInt(opts.getOrDefault("rounds", "1"));
+
+        // CBOR off for every client in this JVM: the SDK v2 switch (raw loop; our client sets
+        // it itself with cborEnabled(false)) and the legacy connector's shaded SDK v1 switch.
+        System.setProperty("aws.cborEnabled", "false");
+        System.setProperty("org.apache.flink.kinesis.shaded.com.amazonaws.sdk.disableCbor", "true");
+
+        System.out.printf(
+                "Throughput benchmark on %s: %d cores, max heap %d MB, %s %s%n",
+                kinesalite != null ? "kinesalite " + kinesalite : "the in-process stand-in",
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"));
+        if (!legacyAvailable && readers.contains("legacy")) {
+            System.out.println(
+                    "legacy connector not on the classpath (build with -Pbench): skipped");
+        }
+
+        if (!opts.containsKey("no-warmup") && kinesalite == null) {
+            // JIT, class loading and the first MiniCluster start would otherwise fall on
+            // whichever reader runs first.
+            System.out.println("warm-up (not reported):");
+            try (Target warm = Target.fast(4, 50_000, 100)) {
+                runRaw(warm);
+                runFlink(warm, "source", 1);
+                if (legacyAvailable && readers.contains("legacy")) {
+                    runFlink(warm, "legacy", 1);
+                }
+                runScan(warm);
+            }
+        }
+        System.out.println("measured:");
+        List<Result> results = new ArrayList<>();
+        for (int size : sizes) {
+            for (int shards : shardCounts) {
+                int perShard = (int) Math.max(1, totalRecords / shards);
+                // 1 KB records: fewer of them, same bytes order of magnitude per run.
+                if (size >= 1000 && !opts.containsKey("records")) {
+                    perShard = (int) Math.max(1, 300_000L / shards);
+                }
+                Target target =
+                        kinesalite != null
+                                ? Target.kinesalite(kinesalite, shards, perShard, size)
+                                : Target.fast(shards, perShard, size);
+                try {
+                    if (readers.contains("raw")) {
+                        results.add(runRaw(target));
+                    }
+                    for (int p : parallelisms) {
+                        if (readers.contains("source")) {
+                            results.add(runFlink(target, "source", p));
+                        }
+                        // Mirror cost: checkpoints every 500 ms without and with a PostgreSQL
+                        // store mirroring them (--readers=source-ckpt,source-pg).
+                        for (int round = 0; round < rounds; round++) {
+                            if (readers.contains("source-ckpt")) {
+                                results.add(runFlink(target, "source-ckpt", p));
+                            }
+                            if (readers.contains("source-pg")) {
+                                results.add(runFlink(target, "source-pg", p));
+                            }
+                        }
+                        if (readers.contains("legacy") && legacyAvailable) {
+                            results.add(runFlink(target, "legacy", p));
+                        }
+                    }
+                    if (readers.contains("scan")) {
+                        results.add(runScan(target));
+                    }
+                } finally {
+                    target.close();
+                }
+            }
+        }
+        print(results);
+        System.exit(0);
+    }
+
+    private static int[] ints(String csv) {
+        return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static boolean classExists(String name) {
+        try {
+            Class.forName(name, false, ThroughputBenchmark.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- data source
+
+    /** Where the data is: the stand-in (built per cell) or kinesalite (filled per cell). */
+    static final class Target implements AutoCloseable {
+        final String endpoint;
+        final String stream;
+        final int shards;
+        final int perShard;
+        final int size;
+        final FastKinesisServer server;
+
+        private Target(
+                String endpoint,
+                String stream,
+                int shards,
+                int perShard,
+                int size,
+                FastKinesisServer server) {
+            this.endpoint = endpoint;
+            this.stream = stream;
+            this.shards = shards;
+            this.perShard = perShard;
+            this.size = size;
+            this.server = server;
+        }
+
+        static Target fast(int shards, int perShard, int size) throws Exception {
+            FastKinesisServer server = FastKinesisServer.start(shards, perShard, size, 4);
+            return new Target(
+                    server.endpoint(), FastKinesisServer.STREAM, shards, perShard, size, server);
+        }
+
+        /** Creates a stream on kinesalite and puts shards × perShard records into it. */
+        static Target kinesalite(String endpoint, int shards, int perShard, int size)
+                throws Exception {
+            String stream = "bench-" + shards + "-" + size + "-" + System.nanoTime();
+            try (KinesisClient c = syncClient(endpoint, 16)) {
+                c.createStream(b -> b.streamName(stream).shardCount(shards));
+                while (!"ACTIVE"
+                        .equals(
+                                c.describeStreamSummary(b -> b.streamName(stream))
+                                        .streamDescriptionSummary()
+                                        .streamStatusAsString())) {
+                    Thread.sleep(100);
+                }
+                List<Shard> list = c.listShards(b -> b.streamName(stream)).shards();
+                long start = System.nanoTime();
+                byte[] payload = new byte[size];
+                Arrays.fill(payload, (byte) 'x');
+                SdkBytes data = SdkBytes.fromByteArray(payload);
+                for (Shard shard : list) {
+                    String hashKey = shard.hashKeyRange().startingHashKey();
+                    for (int done = 0; done < perShard; ) {
+                        int n = Math.min(500, perShard - done);
+                        List<PutRecordsRequestEntry> entries = new ArrayList<>(n);
+                        for (int i = 0; i < n; i++) {
+                            entries.add(
+                                    PutRecordsRequestEntry.builder()
+                                            .partitionKey("k")
+                                            .explicitHashKey(hashKey)
+                                            .data(data)
+                                            .build());
+                        }
+                        int failed =
+                                c.putRecords(b -> b.streamName(stream).records(entries))
+                                        .failedRecordCount();
+                        done += n - failed;
+                    }
+                }
+                System.out.printf(
+                        "kinesalite: put %d records in %.1f s%n",
+                        (long) shards * perShard, (System.nanoTime() - start) / 1e9);
+            }
+            return new Target(endpoint, stream, shards, perShard, size, null);
+        }
+
+        long total() {
+            return (long) shards * perShard;
+        }
+
+        LongSupplier serverCpu() {
+            return server != null ? server::serverCpuNanos : () -> 0L;
+        }
+
+        ClientSettings clientSettings() {
+            return ClientSettings.builder()
+                    .region("us-east-1")
+                    .endpoint(endpoint)
+                    .credentials(Credentials.basic("local", "local"))
+                    .cborEnabled(false)
+                    .build();
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.close();
+            } else {
+                try (KinesisClient c = syncClient(endpoint, 2)) {
+                    c.deleteStream(b -> b.streamName(stream));
+                } catch (ResourceNotFoundException ignored) {
+                    // gone already
+                }
+            }
+        }
+    }
+
+    static KinesisClient syncClient(String endpoint, int connections) {
+        return KinesisClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(URI.create(endpoint))
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(
+                                AwsBasicCredentials.create("local", "local")))
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
+                .build();
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    private static Meter begin(Target target) {
+        if (target.server != null) {
+            target.server.resetCounters();
+        }
+        System.gc();
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        long baseline = mem.getHeapMemoryUsage().getUsed();
+        Meter m = new Meter(target.total(), target.serverCpu());
+        Thread sampler =
+                new Thread(
+                        () -> {
+                            long peak = 0;
+                            while (m.sampling) {
+                                peak = Math.max(peak, mem.getHeapMemoryUsage().getUsed());
+                                m.peakHeap = peak - baseline;
+                                m.peakLive = Math.max(m.peakLive, liveAfterLastGc() - baseline);
+                                try {
+                                    Thread.sleep(10);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                            }
+                        },
+                        "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        meter = m;
+        return m;
+    }
+
+    private static Result finish(Meter m, Target target, String reader, int p, String note) {
+        m.sampling = false;
+        Result r = new Result();
+        r.reader = reader;
+        r.parallelism = p;
+        r.shards = target.shards;
+        r.size = target.size;
+        r.records = m.count.get();
+        r.seconds = (m.lastNanos - m.firstNanos) / 1e9;
+        r.firstMs = (m.firstNanos - m.startNanos) / 1e6;
+        r.cpuSeconds = (m.lastCpu - m.firstCpu) / 1e9;
+        r.serverCpuSeconds = (m.lastServerCpu - m.firstServerCpu) / 1e9;
+        r.heapMb = m.peakHeap / 1e6;
+        r.liveMb = m.peakLive / 1e6;
+        r.note = note;
+        System.out.printf(
+                "  %-11s p=%d shards=%-3d size=%-5d %,10.0f rec/s  %7.1f MB/s  first %6.0f ms  cpu"
+                        + " %.2f s/M  heap %.0f MB live %.0f MB %s%n",
+                reader,
+                p,
+                r.shards,
+                r.size,
+                r.recordsPerSecond(),
+                r.mbPerSecond(),
+                r.firstMs,
+                r.cpuPerMillion(),
+                r.heapMb,
+                r.liveMb,
+                note);
+        return r;
+    }
+
+    private static void await(Meter m, String what) throws InterruptedException {
+        long timeoutS = 60 + m.total / 5_000;
+        if (!m.done.await(timeoutS, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(
+                    what
+                            + ": only "
+                            + m.count.get()
+                            + " of "
+                            + m.total
+                            + " records after "
+                            + timeoutS
+                            + " s");
+        }
+    }
+
+    /** The ceiling: one thread per shard, sync client, GetRecords back to back, no pacing. */
+    static Result runRaw(Target target) throws Exception {
+        KinesisClient client = syncClient(target.endpoint, target.shards + 4);
+        List<Shard> shards = listAll(client, target.stream);
+        Meter m = begin(target);
+        List<Thread> threads = new ArrayList<>();
+        AtomicLong checksum = new AtomicLong();
+        for (Shard shard : shards) {
+            Thread t =
+                    new Thread(
+                            () -> {
+                                String it =
+                                        client.getShardIterator(
+                                                        b ->
+                                                                b.streamName(target.stream)
+                                                                        .shardId(shard.shardId())
+                                                                        .shardIteratorType(
+                                                                                ShardIteratorType
+                                                                                        .TRIM_HORIZON))
+                                                .shardIterator();
+                                long got = 0;
+                                long sum = 0;
+                                while (got < target.perShard && it != null) {
+                                    String iterator = it;
+                                    GetRecordsResponse resp =
+                                            client.getRecords(
+                                                    b -> b.shardIterator(iterator).limit(10_000));
+                                    List<Record> records = resp.records();
+                                    for (Record r : records) {
+                                        sum += r.data().asByteArrayUnsafe().length;
+                                    }
+                                    got += records.size();
+                                    if (!records.isEmpty()) {
+                                        m.add(records.size());
+                                    }
+                                    it = resp.nextShardIterator();
+                                }
+                                checksum.addAndGet(sum);
+                            },
+                            "raw-" + shard.shardId());
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+        await(m, "raw loop");
+        for (Thread t : threads) {
+            t.join();
+        }
+        client.close();
+        return finish(m, target, "raw", shards.size(), "(threads=shards)");
+    }
+
+    private static List<Shard> listAll(KinesisClient client, String stream) {
+        List<Shard> all = new ArrayList<>();
+        String token = null;
+        do {
+            String t = token;
+            var resp =
+                    client.listShards(
+                            b -> {
+                                if (t == null) {
+                                    b.streamName(stream);
+                                } else {
+                                    b.nextToken(t);
+                                }
+                            });
+            all.addAll(resp.shards());
+            token = resp.nextToken();
+        } while (token != null);
+        return all;
+    }
+
+    /** Our source or the legacy consumer in a local Flink job with a counting, discarding sink. */
+    @SuppressWarnings("unchecked")
+    static Result runFlink(Target target, String reader, int parallelism) throws Exception {
+        Configuration conf = new Configuration();
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        Meter m = begin(target);
+        if (reader.startsWith("source")) {
+            if (!reader.equals("source")) {
+                env.enableCheckpointing(500);
+            }
+            var builder = KinesisSource.<byte[]>builder();
+            if (reader.equals("source-pg")) {
+                String url =
+                        System.getenv()
+                                .getOrDefault("KC_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+                builder.checkpointStore(
+                        () ->
+                                PostgresCheckpointStore.builder()
+                                        .jdbcUrl(url)
+                                        .user("postgres")
+                                        .tableName("kc_bench_throughput")
+                                        .createTable(true)
+                                        .build());
+            }
+            env.fromSource(
+                            builder.streamName(target.stream)
+                                    // unique: a mirrored position must never be a start point
+                                    .appName("bench-" + System.nanoTime())
+                                    .clientSettings(target.clientSettings())
+                                    .startingPosition(StartingPosition.trimHorizon())
+                                    .deserializer(new OurBytes())
+                                    .set(
+                                            KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL,
+                                            Duration.ofSeconds(10))
+                                    .build(),
+                            WatermarkStrategy.noWatermarks(),
+                            "kinesis-source")
+                    .addSink(new CountingSink<>());
+        } else {
+            Properties props = new Properties();
+            props.setProperty("aws.region", "us-east-1");
+            props.setProperty("aws.endpoint", target.endpoint);
+            props.setProperty("aws.credentials.provider", "BASIC");
+            props.setProperty("aws.credentials.provider.basic.accesskeyid", "local");
+            props.setProperty("aws.credentials.provider.basic.secretkey", "local");
+            props.setProperty("flink.stream.initpos", "TRIM_HORIZON");
+            SourceFunction<byte[]> legacy =
+                    (SourceFunction<byte[]>)
+                            Class.forName(LEGACY_CLASS)
+                                    .getConstructor(
+                                            String.class,
+                                            DeserializationSchema.class,
+                                            Properties.class)
+                                    .newInstance(target.stream, new LegacyBytes(), props);
+            env.addSource(legacy, "legacy-kinesis")
+                    .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
+                    .addSink(new CountingSink<>());
+        }
+        JobClient job = env.executeAsync(reader + " p" + parallelism);
+        try {
+            await(m, reader);
+        } finally {
+            job.cancel().get(60, TimeUnit.SECONDS);
+            try {
+                job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+            } catch (Exception expected) {
+                // cancelled
+            }
+        }
+        String calls = target.server != null ? target.server.callsByOperation() : "";
+        return finish(m, target, reader, parallelism, calls);
+    }
+
+    /** The standalone consumer's scan over all shards. */
+    static Result runScan(Target target) throws Exception {
+        Meter m = begin(target);
+        KinesisConsumer consumer =
+                KinesisConsumer.builder()
+                        .streamName(target.stream)
+                        .appName("bench-scan")
+                        .clientSettings(target.clientSettings())
+                        .startingPosition(StartingPosition.trimHorizon())
+                        .build();
+        Thread t =
+                new Thread(
+                        () -> {
+                            try {
+                                consumer.scan(
+                                        r -> {
+                                            meter.add(1);
+                                            return ScanResult.CONTINUE;
+                                        });
+                            } catch (Exception e) {
+                                e.printStackTrace();
+                            }
+                        },
+                        "scan");
+        t.start();
+        try {
+            await(m, "scan");
+        } finally {
+            consumer.close();
+            t.join(30_000);
+        }
+        return finish(m, target, "scan", 0, "(callbackThreads default)");
+    }
+
+    // ---------------------------------------------------------------- report
+
+    private static void print(List<Result> results) {
+        System.out.println();
+        System.out.printf(
+                "%-11s %2s %6s %6s %9s %12s %8s %7s %8s %9s %8s %8s %8s%n",
+                "reader",
+                "p",
+                "shards",
+                "bytes",
+                "records",
+                "records/s",
+                "MB/s",
+                "x raw",
+                "x legacy",
+                "CPU s/M",
+                "heap MB",
+                "live MB",
+                "first ms");
+        List<String> lines = new ArrayList<>();
+        for (Result r : results) {
+            Result raw = find(results, "raw", -1, r.shards, r.size);
+            Result legacy = find(results, "legacy", r.parallelism, r.shards, r.size);
+            double xRaw = raw != null ? r.recordsPerSecond() / raw.recordsPerSecond() : Double.NaN;
+            double xLegacy =
+                    legacy != null && r.reader.equals("source")
+                            ? r.recordsPerSecond() / legacy.recordsPerSecond()
+                            : Double.NaN;
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-11s %2s %6d %6d %9d %12.0f %8.1f %7s %8s %9.2f %8.0f %8.0f %8.0f%n",
+                    r.reader,
+                    r.parallelism > 0 && !r.reader.equals("raw") ? "" + r.parallelism : "-",
+                    r.shards,
+                    r.size,
+                    r.records,
+                    r.recordsPerSecond(),
+                    r.mbPerSecond(),
+                    Double.isNaN(xRaw) ? "-" : String.format(Locale.ROOT, "%.2f", xRaw),
+                    Double.isNaN(xLegacy) ? "-" : String.format(Locale.ROOT, "%.2f", xLegacy),
+                    r.cpuPerMillion(),
+                    r.heapMb,
+                    r.liveMb,
+                    r.firstMs);
+            String k =
+                    r.reader.equals("raw") || r.reader.equals("scan")
+                            ? r.reader + ".s" + r.shards + ".b" + r.size
+                            : r.key();
+            lines.add(
+                    String.format(
+                            Locale.ROOT,
+                            "RESULT throughput.%s %.0f records/s",
+                            k,
+                            r.recordsPerSecond()));
+            lines.add(
+                    String.format(
+                            Locale.ROOT, "RESULT throughput_mb.%s %.2f MB/s", k, r.mbPerSecond()));
+            lines.add(
+                    String.format(
+                            Locale.ROOT,
+                            "RESULT cpu_per_million.%s %.2f cpu-s",
+                            k,
+                            r.cpuPerMillion()));
+            lines.add(String.format(Locale.ROOT, "RESULT peak_heap.%s %.0f MB", k, r.heapMb));
+            lines.add(String.format(Locale.ROOT, "RESULT peak_live_heap.%s %.0f MB", k, r.liveMb));
+            if (!Double.isNaN(xRaw) && !r.reader.equals("raw")) {
+                lines.add(String.format(Locale.ROOT, "RESULT ratio_vs_raw.%s %.3f x", k, xRaw));
+            }
+            if (!Double.isNaN(xLegacy)) {
+                lines.add(
+                        String.format(Locale.ROOT, "RESULT ratio_vs_legacy.%s %.3f x", k, xLegacy));
+            }
+        }
+        double ckpt = mean(results, "source-ckpt");
+        double pg = mean(results, "source-pg");
+        if (ckpt > 0 && pg > 0) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "mirror cost: mean %.0f records/s with PostgreSQL mirroring vs %.0f without"
+                            + " (%.3f x)%n",
+                    pg,
+                    ckpt,
+                    pg / ckpt);
+            lines.add(String.format(Locale.ROOT, "RESULT mirror_ratio.postgres %.3f x", pg / ckpt));
+        }
+        System.out.println();
+        lines.forEach(System.out::println);
+    }
+
+    private static double mean(List<Result> results, String reader) {
+        return results.stream()
+                .filter(r -> r.reader.equals(reader))
+                .mapToDouble(Result::recordsPerSecond)
+                .average()
+                .orElse(0);
+    }
+
+    private static Result find(List<Result> results, String reader, int p, int shards, int size) {
+        for (Result r : results) {
+            if (r.reader.equals(reader)
+                    && r.shards == shards
+                    && r.size == size
+                    && (p < 0 || r.parallelism == p)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    private ThroughputBenchmark() {}
+}
