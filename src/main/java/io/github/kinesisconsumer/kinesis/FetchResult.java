@@ -45,7 +45,7 @@ public final class FetchResult {
         return records;
     }
 
-    /** Payload bytes of {@link #records()}. */
+    /** What {@link #records()} count against the buffer: payloads plus a per-record overhead. */
     public long bytes() {
         return bytes;
     }

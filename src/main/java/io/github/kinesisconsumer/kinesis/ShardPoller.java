@@ -28,7 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * Polls many shards of one stream from one scheduler thread with an asynchronous client: each shard
  * has at most one call in flight, and its next GetRecords starts as soon as the last one returned,
  * the per-shard call budget allows, and the buffer has room. The caller takes results with {@link
- * #poll}; fetching pauses while {@link PollerOptions#maxBufferedBytes()} are waiting to be taken.
+ * #poll} (one per call, empty ones too, so a caller sees when a shard is caught up). Memory is
+ * bounded by {@link PollerOptions#maxBufferedBytes()}: each record counts its payload plus {@value
+ * #RECORD_OVERHEAD} bytes, each call in flight reserves the size of its shard's last answer, and no
+ * call starts while the results waiting to be taken and released plus the reservations reach the
+ * limit.
  *
  * <p>Throttling and transient errors are retried with backoff and jitter; an expired iterator is
  * taken again after the last fetched record, so nothing is lost or repeated. Any other error of a
@@ -38,6 +42,15 @@ public final class ShardPoller implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardPoller.class);
     private static final Object WAKEUP = new Object();
+
+    /**
+     * Heap a fetched record costs beyond its payload (the SDK record, its sequence number and
+     * partition key), counted against {@link PollerOptions#maxBufferedBytes()}.
+     */
+    static final int RECORD_OVERHEAD = 256;
+
+    /** What a call on a shard reserves before its first answer says how big answers are. */
+    private static final long MIN_RESERVATION = 64 * 1024;
 
     private final KinesisAsyncClient client;
     private final StreamRef stream;
@@ -258,6 +271,8 @@ public final class ShardPoller implements AutoCloseable {
         }
         cursor.nextCallAllowedNanos = now + spacingNanos;
         cursor.inFlight = true;
+        cursor.reservedBytes = Math.max(MIN_RESERVATION, cursor.lastResponseBytes);
+        bufferedBytes.addAndGet(cursor.reservedBytes);
         metrics.getRecordsCalls.increment();
         GetRecordsRequest.Builder request =
                 GetRecordsRequest.builder()
@@ -316,6 +331,9 @@ public final class ShardPoller implements AutoCloseable {
     private void onRecords(
             Cursor cursor, long startNanos, GetRecordsResponse response, Throwable error) {
         cursor.inFlight = false;
+        long reserved = cursor.reservedBytes;
+        cursor.reservedBytes = 0;
+        bufferedBytes.addAndGet(-reserved);
         if (cursor.removed || closed) {
             return;
         }
@@ -339,7 +357,7 @@ public final class ShardPoller implements AutoCloseable {
         long bytes = 0;
         if (!records.isEmpty()) {
             for (int i = 0; i < records.size(); i++) {
-                bytes += records.get(i).data().asByteArrayUnsafe().length;
+                bytes += records.get(i).data().asByteArrayUnsafe().length + RECORD_OVERHEAD;
             }
             cursor.lastSequenceNumber = records.get(records.size() - 1).sequenceNumber();
             metrics.recordsFetched.add(records.size());
@@ -348,6 +366,7 @@ public final class ShardPoller implements AutoCloseable {
         cursor.iterator = response.nextShardIterator();
         boolean end = cursor.iterator == null;
         List<String> children = end ? childIds(response.childShards()) : List.of();
+        cursor.lastResponseBytes = bytes;
         bufferedBytes.addAndGet(bytes);
         results.add(
                 new FetchResult(
@@ -439,6 +458,8 @@ public final class ShardPoller implements AutoCloseable {
         boolean removed;
         boolean paused;
         boolean inFlight;
+        long reservedBytes;
+        long lastResponseBytes;
 
         Cursor(String shardId, StartingPosition start) {
             this.shardId = shardId;

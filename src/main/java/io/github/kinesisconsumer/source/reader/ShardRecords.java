@@ -14,9 +14,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
-/** The records of one fetch, grouped by shard, and the shards that ended. */
+/**
+ * The records of one fetch, grouped by shard, and the shards that ended. Their bytes stay counted
+ * against the poller's buffer until Flink has emitted them and recycles this batch.
+ */
 final class ShardRecords implements RecordsWithSplitIds<KinesisRecord> {
+
+    private final LongConsumer release;
+    private long heldBytes;
+
+    ShardRecords(LongConsumer release) {
+        this.release = release;
+    }
+
+    void holds(long bytes) {
+        heldBytes += bytes;
+    }
+
+    @Override
+    public void recycle() {
+        long bytes = heldBytes;
+        heldBytes = 0;
+        release.accept(bytes);
+    }
 
     private final Map<String, List<KinesisRecord>> byShard = new LinkedHashMap<>();
     private final Set<String> finished = new HashSet<>();

@@ -50,15 +50,16 @@ final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
 
     @Override
     public RecordsWithSplitIds<KinesisRecord> fetch() throws IOException {
-        ShardRecords out = new ShardRecords();
+        ShardRecords out = new ShardRecords(poller::release);
         List<FetchResult> results;
         try {
-            results = poller.poll(1, TimeUnit.SECONDS);
+            results = poller.pollHeld(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return out;
         }
         for (FetchResult result : results) {
+            out.holds(result.bytes());
             ShardSplit split = splits.get(result.shardId());
             if (split == null) {
                 continue;
