@@ -47,9 +47,9 @@ public final class ShardPoller implements AutoCloseable {
      * Heap a fetched record costs beyond its payload (the SDK record, its sequence number and
      * partition key), counted against {@link PollerOptions#maxBufferedBytes()}.
      */
-    static final int RECORD_OVERHEAD = 256;
+    static final int RECORD_OVERHEAD = 512;
 
-    /** What a call on a shard reserves before its first answer says how big answers are. */
+    /** The least a call reserves, even after an empty answer. */
     private static final long MIN_RESERVATION = 64 * 1024;
 
     private final KinesisAsyncClient client;
@@ -58,6 +58,10 @@ public final class ShardPoller implements AutoCloseable {
     private final Backoff backoff;
     private final long spacingNanos;
     private final long idleNanos;
+
+    /** A shard's first call reserves what a full answer of overheads alone would count. */
+    private final long firstReservation;
+
     private final ScheduledExecutorService scheduler;
     private final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
     private final AtomicLong bufferedBytes = new AtomicLong();
@@ -86,6 +90,12 @@ public final class ShardPoller implements AutoCloseable {
         this.backoff = options.backoff();
         this.spacingNanos = options.minCallSpacingNanos();
         this.idleNanos = options.idlePollInterval().toNanos();
+        this.firstReservation =
+                Math.max(
+                        MIN_RESERVATION,
+                        Math.min(
+                                options.maxBufferedBytes() / 4,
+                                (long) options.recordsPerCall() * RECORD_OVERHEAD));
         this.scheduler =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
@@ -272,6 +282,9 @@ public final class ShardPoller implements AutoCloseable {
         cursor.nextCallAllowedNanos = now + spacingNanos;
         cursor.inFlight = true;
         cursor.reservedBytes = Math.max(MIN_RESERVATION, cursor.lastResponseBytes);
+        if (cursor.lastResponseBytes < 0) {
+            cursor.reservedBytes = firstReservation;
+        }
         bufferedBytes.addAndGet(cursor.reservedBytes);
         metrics.getRecordsCalls.increment();
         GetRecordsRequest.Builder request =
@@ -459,7 +472,7 @@ public final class ShardPoller implements AutoCloseable {
         boolean paused;
         boolean inFlight;
         long reservedBytes;
-        long lastResponseBytes;
+        long lastResponseBytes = -1;
 
         Cursor(String shardId, StartingPosition start) {
             this.shardId = shardId;
