@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.consumer;
 import io.github.kinesisconsumer.group.ConsumerGroup;
 import io.github.kinesisconsumer.group.DynamoDbLeaseGroup;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.Durations;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
@@ -139,8 +140,8 @@ public final class KinesisConsumerBuilder {
                     "startingPosition must be latest(), trimHorizon(), atTimestamp(..) or a"
                             + " sequence position; the store is always consulted first");
         }
-        requirePositive(discoveryInterval, "discoveryInterval");
-        requirePositive(shutdownTimeout, "shutdownTimeout");
+        Durations.requirePositive(discoveryInterval, "discoveryInterval");
+        Durations.requirePositive(shutdownTimeout, "shutdownTimeout");
         if (callbackThreads < 1) {
             throw new IllegalArgumentException(
                     "callbackThreads must be >= 1, but was " + callbackThreads);
@@ -156,12 +157,6 @@ public final class KinesisConsumerBuilder {
             checkpointStore = new InMemoryCheckpointStore();
         }
         return new KinesisConsumer(this, stream, pollerOptions);
-    }
-
-    private static void requirePositive(Duration d, String name) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, but was " + d);
-        }
     }
 
     String appName() {

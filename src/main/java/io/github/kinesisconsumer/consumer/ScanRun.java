@@ -211,8 +211,8 @@ final class ScanRun {
                 for (ShardLane lane : lanes.values()) {
                     lane.submit(
                             l -> {
-                                ShardHandler handler = handlerOf(l);
-                                if (handler != null && !l.isDropped()) {
+                                ShardHandler handler = l.handler();
+                                if (!l.isDropped()) {
                                     handler.onTick(l);
                                 }
                             });
@@ -220,12 +220,6 @@ final class ScanRun {
                 nextTick = now + tickNanos;
             }
         }
-    }
-
-    private final Map<String, ShardHandler> handlerByShard = new ConcurrentHashMap<>();
-
-    private ShardHandler handlerOf(ShardLane lane) {
-        return handlerByShard.get(lane.shardId());
     }
 
     private void process(ShardLane lane, FetchResult result) throws Exception {
@@ -236,10 +230,7 @@ final class ScanRun {
             long behind = result.millisBehindLatest() == null ? -1 : result.millisBehindLatest();
             List<Record> records = new ArrayList<>(result.records().size());
             decoder.decode(result, r -> records.add(new Record(r, behind)));
-            ShardHandler handler = handlerOf(lane);
-            if (handler == null) {
-                return;
-            }
+            ShardHandler handler = lane.handler();
             if (!records.isEmpty()) {
                 handler.onRecords(records, lane);
                 lane.writeCheckpoint();
@@ -327,7 +318,6 @@ final class ScanRun {
         if (lanes.remove(lane.shardId(), lane)) {
             lane.drop();
             poller.removeShard(lane.shardId());
-            handlerByShard.remove(lane.shardId());
             LOG.info("stopped reading {}: {}", lane.shardId(), why);
         }
     }
@@ -335,8 +325,7 @@ final class ScanRun {
     private void startShard(String shardId) {
         StartingPosition position =
                 group != null ? groupPositionFor(shardId) : positionFor(shardId);
-        ShardLane lane = new ShardLane(shardId, this, pool, position);
-        handlerByShard.put(shardId, handlers.get());
+        ShardLane lane = new ShardLane(shardId, this, pool, position, handlers.get());
         lanes.put(shardId, lane);
         poller.addShard(shardId, position);
     }
@@ -370,10 +359,8 @@ final class ScanRun {
             return StartingPosition.trimHorizon();
         }
         StartingPosition configured = consumer.startingPosition();
-        if (configured.type() == StartingPosition.Type.LATEST
-                && !lineage.parentsOf(shardId).isEmpty()
-                && onlyShard == null) {
-            return StartingPosition.atTimestamp(Instant.ofEpochMilli(startMillis));
+        if (!lineage.parentsOf(shardId).isEmpty() && onlyShard == null) {
+            return configured.deferredFrom(Instant.ofEpochMilli(startMillis));
         }
         return configured;
     }
@@ -472,8 +459,8 @@ final class ScanRun {
         for (ShardLane lane : lanes.values()) {
             lane.submit(
                     l -> {
-                        ShardHandler handler = handlerOf(l);
-                        if (clean && failure == null && handler != null && !l.isDropped()) {
+                        ShardHandler handler = l.handler();
+                        if (clean && failure == null && !l.isDropped()) {
                             handler.onCleanStop(l);
                         }
                         l.writeCheckpoint();

@@ -20,6 +20,7 @@ final class ShardLane {
     private final String shardId;
     private final ScanRun run;
     private final Executor pool;
+    private final ShardHandler handler;
     private final ArrayDeque<Task> queue = new ArrayDeque<>();
     private boolean running;
     private volatile boolean dropped;
@@ -28,8 +29,14 @@ final class ShardLane {
     private Checkpoint written;
     private boolean deliveredSinceCheckpointable;
 
-    ShardLane(String shardId, ScanRun run, Executor pool, StartingPosition start) {
+    ShardLane(
+            String shardId,
+            ScanRun run,
+            Executor pool,
+            StartingPosition start,
+            ShardHandler handler) {
         this.shardId = shardId;
+        this.handler = handler;
         this.run = run;
         this.pool = pool;
         if (start.type() == StartingPosition.Type.AFTER_SEQUENCE_NUMBER) {
@@ -40,6 +47,11 @@ final class ShardLane {
 
     String shardId() {
         return shardId;
+    }
+
+    /** What the scan does with this shard's records. */
+    ShardHandler handler() {
+        return handler;
     }
 
     void submit(Task task) {

@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.group;
 import io.github.kinesisconsumer.kinesis.Backoff;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
+import io.github.kinesisconsumer.kinesis.Durations;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.dynamodb.DynamoDbClientFactory;
@@ -531,12 +532,12 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             if (workerId != null && workerId.trim().isEmpty()) {
                 throw new IllegalArgumentException("workerId must not be blank when set");
             }
-            requirePositive(leasePeriod, "leasePeriod");
+            Durations.requirePositive(leasePeriod, "leasePeriod");
             if (renewInterval == null) {
                 renewInterval = leasePeriod.dividedBy(3);
             }
-            requirePositive(renewInterval, "renewInterval");
-            requirePositive(takeInterval, "takeInterval");
+            Durations.requirePositive(renewInterval, "renewInterval");
+            Durations.requirePositive(takeInterval, "takeInterval");
             if (renewInterval.compareTo(leasePeriod) >= 0) {
                 throw new IllegalArgumentException(
                         "renewInterval ("
@@ -562,12 +563,6 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
                 clientSettings = settings.build();
             }
             return new DynamoDbLeaseGroup(this);
-        }
-
-        private static void requirePositive(Duration d, String name) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, but was " + d);
-            }
         }
     }
 }

@@ -289,15 +289,9 @@ public final class ClientSettings implements Serializable {
                 throw new IllegalArgumentException(
                         "maxConcurrency must be >= 1, but was " + maxConcurrency);
             }
-            requirePositive(connectTimeout, "connectTimeout");
-            requirePositive(apiCallAttemptTimeout, "apiCallAttemptTimeout");
+            Durations.requirePositive(connectTimeout, "connectTimeout");
+            Durations.requirePositive(apiCallAttemptTimeout, "apiCallAttemptTimeout");
             return new ClientSettings(this);
-        }
-
-        private static void requirePositive(Duration d, String name) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, but was " + d);
-            }
         }
     }
 }

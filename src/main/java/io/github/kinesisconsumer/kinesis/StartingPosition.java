@@ -76,6 +76,15 @@ public final class StartingPosition implements Serializable {
         return new StartingPosition(Type.FROM_STORE, null, NO_SUB_SEQUENCE, null, fallback);
     }
 
+    /**
+     * This position for a shard read only later, once its parents are done: LATEST would skip what
+     * is written to the shard meanwhile, so it becomes AT_TIMESTAMP({@code since}); any other
+     * position is returned as it is.
+     */
+    public StartingPosition deferredFrom(Instant since) {
+        return type == Type.LATEST ? atTimestamp(since) : this;
+    }
+
     /** The fallback of a {@link Type#FROM_STORE} position, else null. */
     public StartingPosition fallback() {
         return fallback;

@@ -265,9 +265,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             }
             base = base.fallback();
         }
-        if (base.type() == StartingPosition.Type.LATEST
-                && !lineage.isReady(shard.shardId(), finished::contains)) {
-            return StartingPosition.atTimestamp(java.time.Instant.ofEpochMilli(nowMillis));
+        if (!lineage.isReady(shard.shardId(), finished::contains)) {
+            return base.deferredFrom(java.time.Instant.ofEpochMilli(nowMillis));
         }
         return base;
     }

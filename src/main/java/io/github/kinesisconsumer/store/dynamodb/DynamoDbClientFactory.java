@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.store.dynamodb;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.Durations;
 
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -51,8 +52,8 @@ public final class DynamoDbClientFactory {
             Duration apiCallTimeout,
             int maxAttempts) {
         Objects.requireNonNull(settings, "settings");
-        requirePositive(apiCallAttemptTimeout, "apiCallAttemptTimeout");
-        requirePositive(apiCallTimeout, "apiCallTimeout");
+        Durations.requirePositive(apiCallAttemptTimeout, "apiCallAttemptTimeout");
+        Durations.requirePositive(apiCallTimeout, "apiCallTimeout");
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1, but was " + maxAttempts);
         }
@@ -87,12 +88,6 @@ public final class DynamoDbClientFactory {
         } catch (RuntimeException e) {
             eventLoops.eventLoopGroup().shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
-        }
-    }
-
-    private static void requirePositive(Duration d, String name) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, but was " + d);
         }
     }
 
