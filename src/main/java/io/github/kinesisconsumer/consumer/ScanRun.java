@@ -189,8 +189,10 @@ final class ScanRun {
             }
             String ended;
             boolean needDiscovery = false;
+            boolean lineageChanged = false;
             while ((ended = endedShards.poll()) != null) {
                 finished.add(ended);
+                lineageChanged = true;
                 if (onlyShard != null) {
                     requestStop();
                 } else if (lineage.childrenOf(ended).isEmpty()) {
@@ -199,12 +201,12 @@ final class ScanRun {
             }
             long now = System.nanoTime();
             if (onlyShard == null && (needDiscovery || now >= nextDiscovery)) {
-                discover();
+                lineageChanged |= discover();
                 nextDiscovery = now + consumer.discoveryInterval().toNanos();
             }
             if (group != null) {
                 followGroup();
-            } else if (onlyShard == null) {
+            } else if (onlyShard == null && lineageChanged) {
                 startReadyShards();
             }
             if (now >= nextTick) {
@@ -255,7 +257,8 @@ final class ScanRun {
         }
     }
 
-    private void discover() {
+    /** Lists shards created since the last listing; true when new ones were found. */
+    private boolean discover() {
         try {
             List<ShardInfo> fresh = lister.listAfter(lineage.lastShardId());
             List<ShardInfo> unknown = new ArrayList<>();
@@ -271,11 +274,13 @@ final class ScanRun {
             if (!unknown.isEmpty()) {
                 LOG.info("discovered {} new shard(s) of {}", unknown.size(), consumer.stream());
             }
+            return !unknown.isEmpty();
         } catch (RuntimeException e) {
             LOG.warn(
                     "shard discovery of {} failed; retrying later: {}",
                     consumer.stream(),
                     e.toString());
+            return false;
         }
     }
 
