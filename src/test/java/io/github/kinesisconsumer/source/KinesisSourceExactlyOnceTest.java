@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,23 +51,22 @@ class KinesisSourceExactlyOnceTest {
     @Test
     void kinesisLocal4Shards8000RecordsWithFailure() throws Exception {
         TestStream stream = KINESIS_LOCAL.createStream(4);
-        List<WrittenRecord> written = stream.putSequential(8_000, 400);
-        runAndCheck(KINESIS_LOCAL, stream, written, 4_000);
+        runAndCheck(KINESIS_LOCAL, stream, 8_000, 400);
     }
 
     @Test
     void kinesalite8Shards200kRecordsWithFailure() throws Exception {
         TestStream stream = KINESALITE.createStream(8);
-        List<WrittenRecord> written = stream.putSequential(200_000, 1_000);
-        runAndCheck(KINESALITE, stream, written, 100_000);
+        runAndCheck(KINESALITE, stream, 200_000, 1_000);
     }
 
     private void runAndCheck(
-            KinesisEmulatorExtension kinesis,
-            TestStream stream,
-            List<WrittenRecord> written,
-            long failAfter)
+            KinesisEmulatorExtension kinesis, TestStream stream, int records, int keys)
             throws Exception {
+        // half the records before the job starts; the other half once a checkpoint completed and
+        // the first half is counted, so the failure always hits mid-stream after a checkpoint
+        int half = records / 2;
+        List<WrittenRecord> written = new ArrayList<>(stream.putSequential(half, keys));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(500);
@@ -80,7 +80,7 @@ class KinesisSourceExactlyOnceTest {
                         .deserializer(new KeyAndPayload())
                         .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis")
-                .map(new FailOnce(failAfter))
+                .map(new FailOnce(half))
                 .keyBy(t -> t.f0)
                 .process(new KeyedCounts.Count())
                 .addSink(new KeyedCounts.LatestSink());
@@ -88,7 +88,16 @@ class KinesisSourceExactlyOnceTest {
         JobClient job = env.executeAsync("exactly-once " + stream.name());
         long start = System.nanoTime();
         try {
-            waitForTotal(written.size(), Duration.ofSeconds(180));
+            waitForTotal(half, Duration.ofSeconds(180));
+            while (!FailOnce.CHECKPOINTED.get()) {
+                Thread.sleep(50);
+            }
+            written.addAll(
+                    stream.put(
+                            records - half,
+                            i -> "pk-" + ((half + i) % keys),
+                            i -> Integer.toString(half + i)));
+            waitForTotal(records, Duration.ofSeconds(180));
             Thread.sleep(1_500);
         } finally {
             job.cancel().get();
