@@ -65,6 +65,7 @@ public final class ShardPoller implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
     private final AtomicLong bufferedBytes = new AtomicLong();
+    private final AtomicLong reservedBytes = new AtomicLong();
     private final PollerMetrics metrics;
 
     /** Shard state, touched only on the scheduler thread. */
@@ -186,7 +187,10 @@ public final class ShardPoller implements AutoCloseable {
 
     /** Gives back the bytes of results taken with {@link #pollHeld}. */
     public void release(long bytes) {
-        if (bytes > 0 && bufferedBytes.addAndGet(-bytes) < options.maxBufferedBytes() && !closed) {
+        if (bytes > 0
+                && bufferedBytes.addAndGet(-bytes) + reservedBytes.get()
+                        < options.maxBufferedBytes()
+                && !closed) {
             scheduler.execute(this::resumeWaiting);
         }
     }
@@ -226,9 +230,16 @@ public final class ShardPoller implements AutoCloseable {
         results.add(WAKEUP);
     }
 
-    /** Bytes fetched and not yet taken by {@link #poll}. */
+    /**
+     * Bytes fetched and not yet taken by {@link #poll} (or taken by {@link #pollHeld} and not yet
+     * released); calls in flight are not included.
+     */
     public long bufferedBytes() {
         return bufferedBytes.get();
+    }
+
+    private boolean isFull() {
+        return bufferedBytes.get() + reservedBytes.get() >= options.maxBufferedBytes();
     }
 
     @Override
@@ -239,7 +250,7 @@ public final class ShardPoller implements AutoCloseable {
     }
 
     private void resumeWaiting() {
-        if (waitingForRoom.isEmpty() || bufferedBytes.get() >= options.maxBufferedBytes()) {
+        if (waitingForRoom.isEmpty() || isFull()) {
             return;
         }
         List<Cursor> resume = new ArrayList<>(waitingForRoom);
@@ -265,7 +276,7 @@ public final class ShardPoller implements AutoCloseable {
         if (closed || cursor.removed || cursor.paused || cursor.inFlight) {
             return;
         }
-        if (bufferedBytes.get() >= options.maxBufferedBytes()) {
+        if (isFull()) {
             waitingForRoom.add(cursor);
             return;
         }
@@ -285,7 +296,7 @@ public final class ShardPoller implements AutoCloseable {
         if (cursor.lastResponseBytes < 0) {
             cursor.reservedBytes = firstReservation;
         }
-        bufferedBytes.addAndGet(cursor.reservedBytes);
+        reservedBytes.addAndGet(cursor.reservedBytes);
         metrics.getRecordsCalls.increment();
         GetRecordsRequest.Builder request =
                 GetRecordsRequest.builder()
@@ -346,12 +357,14 @@ public final class ShardPoller implements AutoCloseable {
         cursor.inFlight = false;
         long reserved = cursor.reservedBytes;
         cursor.reservedBytes = 0;
-        bufferedBytes.addAndGet(-reserved);
+        reservedBytes.addAndGet(-reserved);
         if (cursor.removed || closed) {
+            resumeWaiting();
             return;
         }
         if (error != null) {
             onError(cursor, "GetRecords", error);
+            resumeWaiting();
             return;
         }
         long latency = System.nanoTime() - startNanos;
@@ -381,6 +394,7 @@ public final class ShardPoller implements AutoCloseable {
         List<String> children = end ? childIds(response.childShards()) : List.of();
         cursor.lastResponseBytes = bytes;
         bufferedBytes.addAndGet(bytes);
+        resumeWaiting();
         results.add(
                 new FetchResult(
                         cursor.shardId, records, bytes, behind, end, children, resumeInside));
