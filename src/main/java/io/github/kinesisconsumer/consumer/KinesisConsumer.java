@@ -42,6 +42,7 @@ public final class KinesisConsumer implements AutoCloseable {
 
     private final KinesisConsumerBuilder config;
     private final KinesisAsyncClient client;
+    private final KinesisAsyncClient pollingClient;
     private final StreamRef stream;
     private final PollerOptions pollerOptions;
 
@@ -54,6 +55,7 @@ public final class KinesisConsumer implements AutoCloseable {
         this.stream = stream;
         this.pollerOptions = pollerOptions;
         this.client = config.clientSettings().createAsyncClient();
+        this.pollingClient = config.clientSettings().createPollingClient();
     }
 
     public static KinesisConsumerBuilder builder() {
@@ -151,6 +153,7 @@ public final class KinesisConsumer implements AutoCloseable {
             }
         }
         client.close();
+        pollingClient.close();
     }
 
     private static void requireNonNull(Object o, String what) {
@@ -161,6 +164,10 @@ public final class KinesisConsumer implements AutoCloseable {
 
     KinesisAsyncClient client() {
         return client;
+    }
+
+    KinesisAsyncClient pollingClient() {
+        return pollingClient;
     }
 
     StreamRef stream() {

@@ -75,7 +75,8 @@ final class ScanRun {
         this.onlyShard = onlyShard;
         this.tickNanos = tickNanos;
         this.poller =
-                new ShardPoller(consumer.client(), consumer.stream(), consumer.pollerOptions());
+                new ShardPoller(
+                        consumer.pollingClient(), consumer.stream(), consumer.pollerOptions());
         this.decoder = new RecordDecoder(consumer.stream().name(), consumer.deaggregate());
         AtomicInteger threads = new AtomicInteger();
         this.pool =

@@ -2,10 +2,13 @@ package io.github.kinesisconsumer.kinesis;
 
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 
 import java.io.Serializable;
 import java.net.URI;
@@ -111,6 +114,34 @@ public final class ClientSettings implements Serializable {
      */
     public KinesisAsyncClient createAsyncClient() {
         return createAsyncClient(Protocol.HTTP1_1);
+    }
+
+    /**
+     * Builds the client a {@link ShardPoller} reads with: GetShardIterator and GetRecords on a
+     * blocking HTTP client, run on up to {@link #maxConcurrency()} threads that start on demand. It
+     * supports no other operation. The caller owns and closes it.
+     */
+    public KinesisAsyncClient createPollingClient() {
+        KinesisClientBuilder builder =
+                KinesisClient.builder()
+                        .region(Region.of(region))
+                        .credentialsProvider(credentials.createProvider(Region.of(region)))
+                        .httpClientBuilder(
+                                ApacheHttpClient.builder()
+                                        .maxConnections(maxConcurrency)
+                                        .connectionTimeout(connectTimeout)
+                                        .socketTimeout(apiCallAttemptTimeout))
+                        .overrideConfiguration(
+                                ClientOverrideConfiguration.builder()
+                                        .apiCallAttemptTimeout(apiCallAttemptTimeout)
+                                        .retryStrategy(
+                                                software.amazon.awssdk.retries.DefaultRetryStrategy
+                                                        .doNotRetry())
+                                        .build());
+        if (endpoint != null) {
+            builder.endpointOverride(URI.create(endpoint));
+        }
+        return new BlockingPollingClient(withCbor(builder::build), maxConcurrency);
     }
 
     /** Builds an asynchronous Kinesis client speaking {@code protocol} (HTTP/2 for fan-out). */
@@ -235,7 +266,10 @@ public final class ClientSettings implements Serializable {
             return this;
         }
 
-        /** Maximum concurrent HTTP connections of one client. */
+        /**
+         * Maximum concurrent HTTP connections of one client; for polling also the most threads that
+         * fetch at once (128 by default).
+         */
         public Builder maxConcurrency(int maxConcurrency) {
             this.maxConcurrency = maxConcurrency;
             return this;

@@ -43,7 +43,7 @@ final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
             PollerOptions pollerOptions,
             boolean deaggregate,
             PollerMetrics metrics) {
-        this.client = clientSettings.createAsyncClient();
+        this.client = clientSettings.createPollingClient();
         this.poller = new ShardPoller(client, stream, pollerOptions, metrics);
         this.decoder = new RecordDecoder(stream.name(), deaggregate);
     }
