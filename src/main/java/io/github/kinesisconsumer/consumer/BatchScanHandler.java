@@ -62,7 +62,26 @@ final class BatchScanHandler implements ShardHandler {
         List<Record> delivered = List.copyOf(batch);
         batch.clear();
         synchronized (deliveryLock) {
-            fn.process(delivered);
+            try {
+                fn.process(delivered);
+            } catch (Exception e) {
+                Record first = delivered.get(0);
+                Record last = delivered.get(delivered.size() - 1);
+                throw new ScanFailedException(
+                        "the batch function failed on a batch of "
+                                + delivered.size()
+                                + " record(s) of shard "
+                                + first.shardId()
+                                + ", sequence numbers "
+                                + first.sequenceNumber()
+                                + RecordScanHandler.subSequence(first)
+                                + " to "
+                                + last.sequenceNumber()
+                                + RecordScanHandler.subSequence(last)
+                                + "; the scan stopped and the batch is not checkpointed: "
+                                + e,
+                        e);
+            }
         }
         lane.checkpointable(delivered.get(delivered.size() - 1));
     }

@@ -17,7 +17,21 @@ final class RecordScanHandler implements ShardHandler {
             if (lane.isStopping()) {
                 return;
             }
-            ScanResult result = fn.scan(record);
+            ScanResult result;
+            try {
+                result = fn.scan(record);
+            } catch (Exception e) {
+                throw new ScanFailedException(
+                        "the scan function failed on record "
+                                + record.sequenceNumber()
+                                + subSequence(record)
+                                + " of shard "
+                                + record.shardId()
+                                + "; the scan stopped, and the shard's checkpoint stays before"
+                                + " this record: "
+                                + e,
+                        e);
+            }
             if (result == null) {
                 throw new IllegalStateException(
                         "the scan function returned null for " + record + "; return a ScanResult");
@@ -37,5 +51,9 @@ final class RecordScanHandler implements ShardHandler {
                     throw new IllegalStateException("unknown result " + result);
             }
         }
+    }
+
+    static String subSequence(Record record) {
+        return record.subSequenceNumber() < 0 ? "" : "/" + record.subSequenceNumber();
     }
 }

@@ -1,8 +1,8 @@
 package io.github.kinesisconsumer.consumer;
 
 /**
- * A scan stopped on an error: a checked exception thrown by the callback (its cause), a checkpoint
- * that could not be written within the retry limit, or a Kinesis failure.
+ * A scan stopped because a callback threw: the message names the shard and the sequence number of
+ * the record (or the batch's range) it failed on, and the cause is what the callback threw.
  */
 public class ScanFailedException extends RuntimeException {
 

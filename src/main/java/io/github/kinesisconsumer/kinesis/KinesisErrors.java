@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.kinesis;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.kinesis.model.KmsThrottlingException;
@@ -7,6 +8,10 @@ import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -14,7 +19,73 @@ import java.util.concurrent.TimeoutException;
 /** Classifies Kinesis call failures. */
 final class KinesisErrors {
 
+    /** AWS error codes that mean the request's credentials or signature were not accepted. */
+    private static final Set<String> REJECTED_CREDENTIALS =
+            Set.of(
+                    "UnrecognizedClientException",
+                    "InvalidSignatureException",
+                    "IncompleteSignature",
+                    "IncompleteSignatureException",
+                    "InvalidClientTokenId",
+                    "ExpiredTokenException",
+                    "ExpiredToken",
+                    "MissingAuthenticationTokenException");
+
     private KinesisErrors() {}
+
+    /** The AWS error code of a service error, or null. */
+    static String errorCode(Throwable t) {
+        t = unwrap(t);
+        if (t instanceof AwsServiceException
+                && ((AwsServiceException) t).awsErrorDetails() != null) {
+            return ((AwsServiceException) t).awsErrorDetails().errorCode();
+        }
+        return null;
+    }
+
+    static boolean isCredentialsRejected(Throwable t) {
+        String code = errorCode(t);
+        return code != null && REJECTED_CREDENTIALS.contains(code);
+    }
+
+    /** No connection could be made: refused, unknown host, no route, connect timeout. */
+    static boolean isConnectFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ConnectException
+                    || c instanceof UnknownHostException
+                    || c instanceof NoRouteToHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * What to fix, for failures whose cause is the configuration rather than the stream: rejected
+     * credentials, denied access, an endpoint that cannot be reached. Empty otherwise.
+     *
+     * @param where the endpoint or region the client points at
+     */
+    static String hint(Throwable t, String where) {
+        String code = errorCode(t);
+        if (isCredentialsRejected(t)) {
+            return " — the credentials were rejected ("
+                    + code
+                    + "): check ClientSettings.credentials(..) (access key, secret, session token,"
+                    + " profile or role) and that they belong to the account of the stream";
+        }
+        if ("AccessDeniedException".equals(code)) {
+            return " — access denied: the credentials are valid but lack Kinesis permissions"
+                    + " (kinesis:ListShards, GetShardIterator, GetRecords) on this stream";
+        }
+        if (isConnectFailure(t)) {
+            return " — cannot connect to "
+                    + where
+                    + ": check ClientSettings.endpoint(..) and region(..), and that the service"
+                    + " is running and reachable";
+        }
+        return "";
+    }
 
     static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException)

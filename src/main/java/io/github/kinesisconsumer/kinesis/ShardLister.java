@@ -21,11 +21,19 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * Lists the shards of a stream with ListShards, following every page, retrying throttling with
- * backoff. A missing stream fails fast with {@link StreamNotFoundException}.
+ * backoff. A missing stream fails fast with {@link StreamNotFoundException}; rejected credentials
+ * fail at once, and an endpoint that refuses connections after {@value #CONNECT_ATTEMPTS} attempts
+ * (under a second), each with a {@link KinesisCallException} that says what to fix.
  */
 public final class ShardLister {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardLister.class);
+
+    /**
+     * Tries of a call that cannot connect at all: most often a wrong endpoint, which waiting for
+     * the full retry budget would only hide.
+     */
+    static final int CONNECT_ATTEMPTS = 3;
 
     private final KinesisAsyncClient client;
     private final StreamRef stream;
@@ -142,7 +150,11 @@ public final class ShardLister {
                 if (cause instanceof ExpiredNextTokenException) {
                     throw (ExpiredNextTokenException) cause;
                 }
-                if (!retryable || attempt >= maxAttempts) {
+                int attempts =
+                        KinesisErrors.isConnectFailure(cause)
+                                ? Math.min(maxAttempts, CONNECT_ATTEMPTS)
+                                : maxAttempts;
+                if (!retryable || attempt >= attempts) {
                     throw new KinesisCallException(
                             "ListShards of stream '"
                                     + stream
@@ -151,7 +163,8 @@ public final class ShardLister {
                                     + " failed after "
                                     + attempt
                                     + " attempt(s): "
-                                    + cause,
+                                    + cause
+                                    + KinesisErrors.hint(cause, where),
                             cause);
                 }
                 long delay = backoff.delayMillis(attempt);

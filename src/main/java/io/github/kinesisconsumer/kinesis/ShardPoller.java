@@ -470,7 +470,7 @@ public final class ShardPoller implements AutoCloseable {
                         + cause
                         + (cause instanceof ResourceNotFoundException
                                 ? " (was the stream or shard deleted?)"
-                                : "");
+                                : KinesisErrors.hint(cause, "the configured endpoint"));
         LOG.error(message);
         results.add(new KinesisCallException(message, cause));
     }

@@ -118,6 +118,15 @@ public final class KinesisSourceBuilder<T> {
         return set(KinesisSourceOptions.IDLE_POLL_INTERVAL, interval);
     }
 
+    /**
+     * Skips records the deserializer throws on, instead of failing the job: each is logged at WARN
+     * with its shard and sequence number and counted in {@code KinesisSource.numRecordsSkipped}.
+     * Sets {@link KinesisSourceOptions#SKIP_UNDESERIALIZABLE_RECORDS}.
+     */
+    public KinesisSourceBuilder<T> skipUndeserializableRecords() {
+        return set(KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS, true);
+    }
+
     /** Sets any {@link KinesisSourceOptions} option. */
     public <V> KinesisSourceBuilder<T> set(ConfigOption<V> option, V value) {
         config.set(option, value);

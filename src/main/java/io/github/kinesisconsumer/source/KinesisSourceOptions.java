@@ -53,4 +53,14 @@ public final class KinesisSourceOptions {
                     .booleanType()
                     .defaultValue(true)
                     .withDescription("Split KPL aggregated records into their user records.");
+
+    public static final ConfigOption<Boolean> SKIP_UNDESERIALIZABLE_RECORDS =
+            ConfigOptions.key("kinesis.source.skip-undeserializable-records")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "When the deserializer throws, skip the record (logged at WARN with"
+                                    + " its shard and sequence number, counted in the reader metric"
+                                    + " KinesisSource.numRecordsSkipped) instead of failing the job."
+                                    + " Values it emitted before throwing are kept.");
 }

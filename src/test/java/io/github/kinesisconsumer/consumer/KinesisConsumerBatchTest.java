@@ -141,7 +141,14 @@ class KinesisConsumerBatchTest {
                                         },
                                         BatchOptions.maxSize(100)
                                                 .flushInterval(Duration.ofHours(1))))
-                .isSameAs(boom);
+                .isInstanceOf(ScanFailedException.class)
+                .hasCause(boom)
+                .hasMessageContaining("batch of 100 record(s) of shard " + written.get(0).shardId)
+                .hasMessageContaining(
+                        "sequence numbers "
+                                + written.get(200).sequenceNumber
+                                + " to "
+                                + written.get(299).sequenceNumber);
         c.close();
         assertThat(store.get(new CheckpointKey(app, stream.name(), written.get(0).shardId)))
                 .as("position after the second batch")

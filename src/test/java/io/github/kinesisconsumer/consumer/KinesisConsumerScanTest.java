@@ -188,7 +188,13 @@ class KinesisConsumerScanTest {
                                             }
                                             return ScanResult.CONTINUE;
                                         }))
-                .isSameAs(boom);
+                .isInstanceOf(ScanFailedException.class)
+                .hasCause(boom)
+                .hasMessageContaining(
+                        "the scan function failed on record "
+                                + poison.sequenceNumber
+                                + " of shard "
+                                + poison.shardId);
         c.close();
 
         WrittenRecord before = null;

@@ -1,11 +1,14 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
+import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.util.InstantiationUtil;
 
 import org.junit.jupiter.api.Test;
@@ -50,6 +53,85 @@ class KinesisSourceBuilderTest {
                 .hasMessageContaining("recordsPerCall must be 1..10000");
         assertThatThrownBy(() -> valid().streamName("bad name").build())
                 .hasMessageContaining("stream name must be");
+    }
+
+    @Test
+    void moreMisuseIsAnIllegalArgumentNamingTheOption() {
+        assertThatThrownBy(() -> valid().streamName(null).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("streamArn(\"arn:aws:kinesis:...\")");
+        assertThatThrownBy(
+                        () ->
+                                valid().appName(null)
+                                        .checkpointStore(InMemoryCheckpointStore::new)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "appName must not be blank: it names this application in"
+                                + " checkpoint stores");
+        assertThatThrownBy(
+                        () ->
+                                valid().startingPosition(
+                                                StartingPosition.fromStore(
+                                                        StartingPosition.trimHorizon()))
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "fromStore(..) needs a checkpoint store: call" + " checkpointStore(..)");
+        assertThatThrownBy(() -> valid().startingPosition(StartingPosition.atTimestamp(null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("AT_TIMESTAMP needs a timestamp: call atTimestamp(Instant)");
+        assertThatThrownBy(() -> valid().boundedAt(null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("boundedAt needs a non-null instant");
+        assertThatThrownBy(
+                        () ->
+                                valid().set(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND, 0.0)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(
+                        "invalid KinesisSource option: callsPerSecondPerShard must" + " be > 0");
+        assertThatThrownBy(
+                        () ->
+                                valid().set(
+                                                KinesisSourceOptions.MAX_BUFFERED_BYTES,
+                                                MemorySize.ZERO)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxBufferedBytes must be > 0");
+        assertThatThrownBy(() -> valid().set(KinesisSourceOptions.GET_RECORDS_LIMIT, 0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("recordsPerCall must be 1..10000");
+    }
+
+    @Test
+    void zeroDiscoveryIntervalMeansListOnceAndIsAllowed() {
+        assertThat(
+                        valid().shardDiscoveryInterval(Duration.ZERO)
+                                .build()
+                                .config()
+                                .get(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL))
+                .isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void skippingUndeserializableRecordsIsOffUnlessAsked() {
+        assertThat(valid().build().config().get(KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS))
+                .isFalse();
+        assertThat(
+                        valid().skipUndeserializableRecords()
+                                .build()
+                                .config()
+                                .get(KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS))
+                .isTrue();
+        Configuration conf = new Configuration();
+        conf.setString("kinesis.source.skip-undeserializable-records", "true");
+        assertThat(
+                        valid().configuration(conf)
+                                .build()
+                                .config()
+                                .get(KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS))
+                .isTrue();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.source.enumerator;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.KinesisCallException;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.kinesis.ShardLister;
@@ -185,6 +186,9 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             }
             if (!initialDiscoveryDone && error instanceof IllegalStateException) {
                 throw (IllegalStateException) error;
+            }
+            if (!initialDiscoveryDone && error instanceof KinesisCallException) {
+                throw (KinesisCallException) error;
             }
             if (bounded || discoveryInterval.isZero()) {
                 throw new IllegalStateException(

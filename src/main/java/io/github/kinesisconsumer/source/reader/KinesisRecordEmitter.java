@@ -1,26 +1,41 @@
 package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
+import io.github.kinesisconsumer.source.KinesisSourceOptions;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.source.split.ShardSplitState;
 
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.connector.base.source.reader.RecordEmitter;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 
 /**
  * Deserializes a record, emits its values with the arrival time as timestamp, then moves the
- * split's position past it.
+ * split's position past it. A record the deserializer throws on fails the reader with its shard and
+ * sequence number, or, when skipping is on, is logged, counted and passed over.
  */
 final class KinesisRecordEmitter<T> implements RecordEmitter<KinesisRecord, T, ShardSplitState> {
 
+    static final String SKIPPED_METRIC = "numRecordsSkipped";
+
+    private static final Logger LOG = LoggerFactory.getLogger(KinesisRecordEmitter.class);
+
     private final KinesisDeserializationSchema<T> deserializer;
+    private final boolean skipFailures;
+    private final Counter skipped;
     private final TimestampedCollector<T> collector = new TimestampedCollector<>();
 
-    KinesisRecordEmitter(KinesisDeserializationSchema<T> deserializer) {
+    KinesisRecordEmitter(
+            KinesisDeserializationSchema<T> deserializer, boolean skipFailures, Counter skipped) {
         this.deserializer = deserializer;
+        this.skipFailures = skipFailures;
+        this.skipped = skipped;
     }
 
     @Override
@@ -33,19 +48,32 @@ final class KinesisRecordEmitter<T> implements RecordEmitter<KinesisRecord, T, S
         } catch (DownstreamFailure e) {
             throw e.original;
         } catch (IOException | RuntimeException e) {
-            throw new IOException(
-                    "cannot deserialize record "
-                            + record.sequenceNumber()
-                            + (record.isAggregated() ? "/" + record.subSequenceNumber() : "")
-                            + " of shard "
-                            + record.shardId()
-                            + " of stream "
-                            + record.streamName()
-                            + ": "
-                            + e.getMessage(),
-                    e);
+            String what = describe(record);
+            if (!skipFailures) {
+                throw new IOException(
+                        "cannot deserialize "
+                                + what
+                                + ": "
+                                + e
+                                + " (to skip such records instead of failing, set "
+                                + KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS.key()
+                                + " or call skipUndeserializableRecords() on the builder)",
+                        e);
+            }
+            skipped.inc();
+            LOG.warn("skipping {}: the deserializer failed: {}", what, e.toString());
         }
         state.setPosition(record.sequenceNumber(), record.subSequenceNumber());
+    }
+
+    private static String describe(KinesisRecord record) {
+        return "record "
+                + record.sequenceNumber()
+                + (record.isAggregated() ? "/" + record.subSequenceNumber() : "")
+                + " of shard "
+                + record.shardId()
+                + " of stream "
+                + record.streamName();
     }
 
     private static final class TimestampedCollector<T> implements Collector<T> {

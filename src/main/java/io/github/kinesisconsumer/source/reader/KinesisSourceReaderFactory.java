@@ -4,6 +4,7 @@ import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.source.KinesisSourceOptions;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 
@@ -57,7 +58,12 @@ public final class KinesisSourceReaderFactory {
                 () ->
                         new ShardSplitReader(
                                 stream, clientSettings, pollerOptions, deaggregate, metrics),
-                new KinesisRecordEmitter<>(deserializer),
+                new KinesisRecordEmitter<>(
+                        deserializer,
+                        config.get(KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS),
+                        context.metricGroup()
+                                .addGroup("KinesisSource")
+                                .counter(KinesisRecordEmitter.SKIPPED_METRIC)),
                 config,
                 context,
                 metrics,

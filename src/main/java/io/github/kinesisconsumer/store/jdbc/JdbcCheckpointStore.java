@@ -88,7 +88,7 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
                         ps.setString(2, key.shardId());
                         try (ResultSet rs = ps.executeQuery()) {
                             return rs.next()
-                                    ? Optional.of(read(rs, extras))
+                                    ? Optional.of(read(rs, extras, key.shardId()))
                                     : Optional.<Checkpoint>empty();
                         }
                     }
@@ -115,7 +115,8 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
                         Map<String, Checkpoint> out = new HashMap<>();
                         try (ResultSet rs = ps.executeQuery()) {
                             while (rs.next()) {
-                                out.put(rs.getString(Columns.SHARD_ID), read(rs, extras));
+                                String shardId = rs.getString(Columns.SHARD_ID);
+                                out.put(shardId, read(rs, extras, shardId));
                             }
                         }
                         return out;
@@ -218,16 +219,21 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
         return i;
     }
 
-    private Checkpoint read(ResultSet rs, boolean extras) throws SQLException {
-        BigDecimal stored = rs.getBigDecimal(Columns.SEQUENCE_NUMBER);
+    private Checkpoint read(ResultSet rs, boolean extras, String shardId) throws SQLException {
+        BigDecimal stored;
+        try {
+            stored = rs.getBigDecimal(Columns.SEQUENCE_NUMBER);
+        } catch (SQLException | NumberFormatException e) {
+            throw unreadable(shardId, "'" + rs.getString(Columns.SEQUENCE_NUMBER) + "'", e);
+        }
         BigInteger sequence;
         try {
             sequence = stored.toBigIntegerExact();
         } catch (ArithmeticException e) {
-            throw new SQLException("stored sequence number " + stored + " is not an integer", e);
+            throw unreadable(shardId, stored.toPlainString() + " (not an integer)", e);
         }
         if (sequence.signum() < 0) {
-            throw new SQLException("stored sequence number " + stored + " is negative");
+            throw unreadable(shardId, stored.toPlainString() + " (negative)", null);
         }
         long subSequence = StartingPosition.NO_SUB_SEQUENCE;
         boolean finished = false;
@@ -239,6 +245,18 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
             finished = rs.getBoolean(Columns.FINISHED);
         }
         return Checkpoint.of(sequence.toString(), subSequence, finished);
+    }
+
+    private static SQLException unreadable(String shardId, String found, Exception cause) {
+        return new SQLException(
+                "the row of shard '"
+                        + shardId
+                        + "' holds "
+                        + found
+                        + " in "
+                        + Columns.SEQUENCE_NUMBER
+                        + ", not a Kinesis sequence number; fix or delete that row",
+                cause);
     }
 
     private PreparedStatement prepare(Connection c, String sql) throws SQLException {
@@ -377,7 +395,9 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
                             + " does not exist"
                             + (createTable
                                     ? " and could not be created"
-                                    : "; create it or set createTable(true)")
+                                    : "; create it with: "
+                                            + dialect.createTable(table)
+                                            + " (or set createTable(true))")
                             + ": "
                             + e.getMessage(),
                     e.getSQLState(),
@@ -428,7 +448,11 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
                 ResultSetMetaData meta = rs.getMetaData();
                 Set<String> names = new HashSet<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    names.add(meta.getColumnName(i).toLowerCase(Locale.ROOT));
+                    String name = meta.getColumnName(i).toLowerCase(Locale.ROOT);
+                    names.add(name);
+                    if (name.equals(Columns.SEQUENCE_NUMBER)) {
+                        checkSequenceType(meta, i);
+                    }
                 }
                 return names;
             }
@@ -436,6 +460,43 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
             rollbackIfInTransaction(c);
             throw e;
         }
+    }
+
+    /**
+     * Kinesis sequence numbers have up to 128 digits: an integer or floating-point column would
+     * overflow or round them.
+     */
+    private void checkSequenceType(ResultSetMetaData meta, int column) throws SQLException {
+        int type = meta.getColumnType(column);
+        boolean decimal = type == Types.NUMERIC || type == Types.DECIMAL;
+        int precision = meta.getPrecision(column);
+        if (decimal && meta.getScale(column) <= 0 && (precision <= 0 || precision >= 56)) {
+            return;
+        }
+        if (!decimal && !isNumericType(type)) {
+            return;
+        }
+        throw new SQLException(
+                "column "
+                        + Columns.SEQUENCE_NUMBER
+                        + " of table "
+                        + table
+                        + " is "
+                        + meta.getColumnTypeName(column)
+                        + (decimal ? "(" + precision + "," + meta.getScale(column) + ")" : "")
+                        + ", which cannot hold Kinesis sequence numbers (up to 128 digits); it must"
+                        + " be an exact decimal as in: "
+                        + dialect.createTable(table));
+    }
+
+    private static boolean isNumericType(int type) {
+        return type == Types.TINYINT
+                || type == Types.SMALLINT
+                || type == Types.INTEGER
+                || type == Types.BIGINT
+                || type == Types.REAL
+                || type == Types.FLOAT
+                || type == Types.DOUBLE;
     }
 
     /** Runs DDL; a failure other than a broken connection is returned, not thrown. */

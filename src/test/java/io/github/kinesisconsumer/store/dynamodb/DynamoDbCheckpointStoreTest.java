@@ -247,6 +247,24 @@ class DynamoDbCheckpointStoreTest extends CheckpointStoreConformanceTest {
     }
 
     @Test
+    void anUnparsableStoredValueNamesTheKeyAndWhatWasFound() {
+        CheckpointStore store = closeLater(createStore());
+        putRaw("shardId-000000000003", "not-a-number");
+        CheckpointKey key = new CheckpointKey(app, STREAM, "shardId-000000000003");
+        assertThatThrownBy(() -> store.get(key))
+                .isInstanceOf(CheckpointStoreException.class)
+                .hasMessageContaining(TABLE)
+                .hasMessageContaining(
+                        "unreadable checkpoint for namespace '"
+                                + key.namespace()
+                                + "' shard 'shardId-000000000003'")
+                .hasMessageContaining("but was 'not-a-number'");
+        assertThatThrownBy(() -> store.getAll(app, STREAM))
+                .isInstanceOf(CheckpointStoreException.class)
+                .hasMessageContaining("shard 'shardId-000000000003'");
+    }
+
+    @Test
     void createTableIsIdempotentAndChecksTheKeySchema() {
         closeLater(
                 DynamoDbCheckpointStore.builder()

@@ -219,6 +219,55 @@ abstract class JdbcCheckpointStoreSchemaTest {
                 .hasMessageContaining("createTable(true)");
     }
 
+    @Test
+    void aMissingTableMessageCarriesTheDdlToRun() {
+        assertThatThrownBy(() -> store(false).get(new CheckpointKey(APP, STREAM, "s")))
+                .isInstanceOf(CheckpointStoreException.class)
+                .hasMessageContaining("table " + table + " does not exist; create it with: CREATE")
+                .hasMessageContaining("sequence_number")
+                .hasMessageContaining("PRIMARY KEY (namespace, shard_id)");
+    }
+
+    @Test
+    void anIntegerSequenceColumnIsRejectedNamingTheColumnAndTheDdl() throws Exception {
+        db().execute(
+                        "CREATE TABLE "
+                                + table
+                                + " (namespace varchar(255) NOT NULL, shard_id varchar(255) NOT"
+                                + " NULL, sequence_number integer NOT NULL,"
+                                + " PRIMARY KEY (namespace, shard_id))");
+        JdbcCheckpointStore store = store(false);
+        assertThatThrownBy(
+                        () -> store.put(new CheckpointKey(APP, STREAM, "s"), Checkpoint.at(SEQ_A)))
+                .isInstanceOf(CheckpointStoreException.class)
+                .hasMessageContaining("column sequence_number of table " + table + " is")
+                .hasMessageContaining("cannot hold Kinesis sequence numbers (up to 128 digits)")
+                .hasMessageContaining("CREATE TABLE");
+    }
+
+    @Test
+    void anUnparsableStoredValueNamesTheShardAndWhatWasFound() throws Exception {
+        db().execute(
+                        "CREATE TABLE "
+                                + table
+                                + " (namespace varchar(255) NOT NULL, shard_id varchar(255) NOT"
+                                + " NULL, sequence_number varchar(255) NOT NULL,"
+                                + " PRIMARY KEY (namespace, shard_id))",
+                        "INSERT INTO "
+                                + table
+                                + " VALUES ('go-app-orders', 'shardId-000000000007', 'garbage')");
+        JdbcCheckpointStore store = store(false);
+        assertThatThrownBy(() -> store.getAll(APP, STREAM))
+                .isInstanceOf(CheckpointStoreException.class)
+                .hasMessageContaining(
+                        "the row of shard 'shardId-000000000007' holds 'garbage' in"
+                                + " sequence_number, not a Kinesis sequence number");
+        assertThatThrownBy(() -> store.get(new CheckpointKey(APP, STREAM, "shardId-000000000007")))
+                .isInstanceOf(CheckpointStoreException.class)
+                .hasMessageContaining("namespace 'go-app-orders', shard 'shardId-000000000007'")
+                .hasMessageContaining("holds 'garbage'");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"x; drop table y", "1abc", "", "a.b.c", "t-1", "schema.", ".t", "é"})
     void invalidTableNamesAreRejected(String name) {

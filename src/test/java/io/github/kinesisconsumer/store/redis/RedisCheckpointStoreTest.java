@@ -145,7 +145,8 @@ class RedisCheckpointStoreTest extends CheckpointStoreConformanceTest {
         raw().set(app + ":checkpoint:" + STREAM + ":s", "not-a-number");
         assertThatThrownBy(() -> store.get(new CheckpointKey(app, STREAM, "s")))
                 .isInstanceOf(CheckpointStoreException.class)
-                .hasMessageContaining(app + ":checkpoint:" + STREAM + ":s");
+                .hasMessageContaining(app + ":checkpoint:" + STREAM + ":s")
+                .hasMessageContaining("'not-a-number'");
     }
 
     @Test
