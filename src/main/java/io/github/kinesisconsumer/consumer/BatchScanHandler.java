@@ -67,20 +67,19 @@ final class BatchScanHandler implements ShardHandler {
             } catch (Exception e) {
                 Record first = delivered.get(0);
                 Record last = delivered.get(delivered.size() - 1);
-                throw new ScanFailedException(
+                throw CallbackFailure.attach(
+                        e,
                         "the batch function failed on a batch of "
                                 + delivered.size()
                                 + " record(s) of shard "
                                 + first.shardId()
                                 + ", sequence numbers "
                                 + first.sequenceNumber()
-                                + RecordScanHandler.subSequence(first)
+                                + CallbackFailure.subSequence(first)
                                 + " to "
                                 + last.sequenceNumber()
-                                + RecordScanHandler.subSequence(last)
-                                + "; the scan stopped and the batch is not checkpointed: "
-                                + e,
-                        e);
+                                + CallbackFailure.subSequence(last)
+                                + "; the scan stopped and the batch is not checkpointed");
             }
         }
         lane.checkpointable(delivered.get(delivered.size() - 1));

@@ -32,10 +32,10 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>A scan blocks until a callback returns {@link ScanResult#STOP}, a callback throws (the scan
- * stops and throws a {@link ScanFailedException} naming the shard and sequence number, with what
- * the callback threw as its cause), {@link #close()} is called from another thread, or the calling
- * thread is interrupted. Before it returns, the positions of processed records are written and the
- * store is flushed. One scan at a time per consumer.
+ * stops and rethrows what it threw, with a suppressed exception naming the shard and sequence
+ * number), {@link #close()} is called from another thread, or the calling thread is interrupted.
+ * Before it returns, the positions of processed records are written and the store is flushed. One
+ * scan at a time per consumer.
  */
 public final class KinesisConsumer implements AutoCloseable {
 

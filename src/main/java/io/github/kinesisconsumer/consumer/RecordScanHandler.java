@@ -21,16 +21,15 @@ final class RecordScanHandler implements ShardHandler {
             try {
                 result = fn.scan(record);
             } catch (Exception e) {
-                throw new ScanFailedException(
+                throw CallbackFailure.attach(
+                        e,
                         "the scan function failed on record "
                                 + record.sequenceNumber()
-                                + subSequence(record)
+                                + CallbackFailure.subSequence(record)
                                 + " of shard "
                                 + record.shardId()
                                 + "; the scan stopped, and the shard's checkpoint stays before"
-                                + " this record: "
-                                + e,
-                        e);
+                                + " this record");
             }
             if (result == null) {
                 throw new IllegalStateException(
@@ -51,9 +50,5 @@ final class RecordScanHandler implements ShardHandler {
                     throw new IllegalStateException("unknown result " + result);
             }
         }
-    }
-
-    static String subSequence(Record record) {
-        return record.subSequenceNumber() < 0 ? "" : "/" + record.subSequenceNumber();
     }
 }

@@ -1,8 +1,9 @@
 package io.github.kinesisconsumer.consumer;
 
 /**
- * A scan stopped because a callback threw: the message names the shard and the sequence number of
- * the record (or the batch's range) it failed on, and the cause is what the callback threw.
+ * A scan stopped on an error: a checked exception thrown by a callback (its cause), a checkpoint
+ * that could not be written within the retry limit, or a Kinesis failure. A callback's unchecked
+ * exception is rethrown as it is.
  */
 public class ScanFailedException extends RuntimeException {
 

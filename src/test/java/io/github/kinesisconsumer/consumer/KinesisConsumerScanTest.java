@@ -188,9 +188,12 @@ class KinesisConsumerScanTest {
                                             }
                                             return ScanResult.CONTINUE;
                                         }))
-                .isInstanceOf(ScanFailedException.class)
-                .hasCause(boom)
-                .hasMessageContaining(
+                .isSameAs(boom);
+        assertThat(boom.getSuppressed())
+                .singleElement()
+                .extracting(Throwable::getMessage)
+                .asString()
+                .contains(
                         "the scan function failed on record "
                                 + poison.sequenceNumber
                                 + " of shard "
