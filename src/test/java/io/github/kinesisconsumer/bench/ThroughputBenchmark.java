@@ -64,8 +64,11 @@ import java.util.function.LongSupplier;
  *
  * <p>Run with {@code scripts/bench.sh throughput [options]}. Options: {@code --shards=1,4,16,64}
  * {@code --sizes=100,1024} {@code --parallelism=1,2} {@code --records=1000000} (total per run;
- * 300,000 for 1 KB records unless given) {@code --readers=raw,source,legacy,scan} {@code --full}
- * (the whole matrix) {@code --kinesalite=URL}.
+ * 300,000 for 1 KB records unless given) {@code --readers=raw,source,legacy,scan} (also {@code
+ * raw-paced}, {@code source-unpaced}, {@code legacy-unpaced}: "x raw" compares a reader with the
+ * raw loop of the same pacing — paced readers with {@code raw-paced} when it ran — and "x legacy"
+ * with the legacy connector of the same pacing) {@code --full} (the whole matrix) {@code
+ * --kinesalite=URL}.
  *
  * <p>Figures are taken between the first and the last record reaching the sink (job start-up is
  * reported apart as "first ms"). CPU is the process CPU in that window minus the stand-in's own
@@ -73,6 +76,12 @@ import java.util.function.LongSupplier;
  * run (after a GC), so it includes garbage not yet collected: an upper bound.
  */
 public final class ThroughputBenchmark {
+
+    /** 5 calls per second per shard: Kinesis's GetRecords limit. */
+    static final long PACED_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    /** Calls per second per shard that no reader reaches: pacing off. */
+    static final double UNPACED_CALLS = 100_000.0;
 
     static final String LEGACY_CLASS =
             "org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer";
@@ -278,7 +287,7 @@ public final class ThroughputBenchmark {
             // whichever reader runs first.
             System.out.println("warm-up (not reported):");
             try (Target warm = Target.fast(4, 50_000, 100)) {
-                runRaw(warm);
+                runRaw(warm, false);
                 runFlink(warm, "source", 1);
                 if (legacyAvailable && readers.contains("legacy")) {
                     runFlink(warm, "legacy", 1);
@@ -301,11 +310,17 @@ public final class ThroughputBenchmark {
                                 : Target.fast(shards, perShard, size);
                 try {
                     if (readers.contains("raw")) {
-                        results.add(runRaw(target));
+                        results.add(runRaw(target, false));
+                    }
+                    if (readers.contains("raw-paced")) {
+                        results.add(runRaw(target, true));
                     }
                     for (int p : parallelisms) {
                         if (readers.contains("source")) {
                             results.add(runFlink(target, "source", p));
+                        }
+                        if (readers.contains("source-unpaced")) {
+                            results.add(runFlink(target, "source-unpaced", p));
                         }
                         // Mirror cost: checkpoints every 500 ms without and with a PostgreSQL
                         // store mirroring them (--readers=source-ckpt,source-pg).
@@ -319,6 +334,9 @@ public final class ThroughputBenchmark {
                         }
                         if (readers.contains("legacy") && legacyAvailable) {
                             results.add(runFlink(target, "legacy", p));
+                        }
+                        if (readers.contains("legacy-unpaced") && legacyAvailable) {
+                            results.add(runFlink(target, "legacy-unpaced", p));
                         }
                     }
                     if (readers.contains("scan")) {
@@ -543,8 +561,11 @@ public final class ThroughputBenchmark {
         }
     }
 
-    /** The ceiling: one thread per shard, sync client, GetRecords back to back, no pacing. */
-    static Result runRaw(Target target) throws Exception {
+    /**
+     * The ceiling: one thread per shard, sync client, GetRecords back to back ({@code paced}: at
+     * most 5 calls per second per shard, the Kinesis limit and our source's default).
+     */
+    static Result runRaw(Target target, boolean paced) throws Exception {
         KinesisClient client = syncClient(target.endpoint, target.shards + 4);
         List<Shard> shards = listAll(client, target.stream);
         Meter m = begin(target);
@@ -565,7 +586,12 @@ public final class ThroughputBenchmark {
                                                 .shardIterator();
                                 long got = 0;
                                 long sum = 0;
+                                long nextCall = System.nanoTime();
                                 while (got < target.perShard && it != null) {
+                                    if (paced) {
+                                        sleepUntil(nextCall);
+                                        nextCall = System.nanoTime() + PACED_SPACING_NANOS;
+                                    }
                                     String iterator = it;
                                     GetRecordsResponse resp =
                                             client.getRecords(
@@ -591,7 +617,18 @@ public final class ThroughputBenchmark {
             t.join();
         }
         client.close();
-        return finish(m, target, "raw", shards.size(), "(threads=shards)");
+        return finish(m, target, paced ? "raw-paced" : "raw", shards.size(), "(threads=shards)");
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static List<Shard> listAll(KinesisClient client, String stream) {
@@ -622,10 +659,13 @@ public final class ThroughputBenchmark {
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
         Meter m = begin(target);
         if (reader.startsWith("source")) {
-            if (!reader.equals("source")) {
+            if (reader.equals("source-ckpt") || reader.equals("source-pg")) {
                 env.enableCheckpointing(500);
             }
             var builder = KinesisSource.<byte[]>builder();
+            if (reader.equals("source-unpaced")) {
+                builder.set(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND, UNPACED_CALLS);
+            }
             if (reader.equals("source-pg")) {
                 String url =
                         System.getenv()
@@ -661,6 +701,9 @@ public final class ThroughputBenchmark {
             props.setProperty("aws.credentials.provider.basic.accesskeyid", "local");
             props.setProperty("aws.credentials.provider.basic.secretkey", "local");
             props.setProperty("flink.stream.initpos", "TRIM_HORIZON");
+            if (reader.equals("legacy-unpaced")) {
+                props.setProperty("flink.shard.getrecords.intervalmillis", "0");
+            }
             SourceFunction<byte[]> legacy =
                     (SourceFunction<byte[]>)
                             Class.forName(LEGACY_CLASS)
@@ -727,7 +770,7 @@ public final class ThroughputBenchmark {
     private static void print(List<Result> results) {
         System.out.println();
         System.out.printf(
-                "%-11s %2s %6s %6s %9s %12s %8s %7s %8s %9s %8s %8s %8s%n",
+                "%-14s %2s %6s %6s %9s %12s %8s %7s %8s %9s %8s %8s %8s%n",
                 "reader",
                 "p",
                 "shards",
@@ -743,18 +786,28 @@ public final class ThroughputBenchmark {
                 "first ms");
         List<String> lines = new ArrayList<>();
         for (Result r : results) {
-            Result raw = find(results, "raw", -1, r.shards, r.size);
-            Result legacy = find(results, "legacy", r.parallelism, r.shards, r.size);
+            boolean unpaced = r.reader.endsWith("-unpaced");
+            Result raw = find(results, "raw-paced", -1, r.shards, r.size);
+            if (raw == null || unpaced || r.reader.equals("raw")) {
+                raw = find(results, "raw", -1, r.shards, r.size);
+            }
+            Result legacy =
+                    find(
+                            results,
+                            unpaced ? "legacy-unpaced" : "legacy",
+                            r.parallelism,
+                            r.shards,
+                            r.size);
             double xRaw = raw != null ? r.recordsPerSecond() / raw.recordsPerSecond() : Double.NaN;
             double xLegacy =
-                    legacy != null && r.reader.equals("source")
+                    legacy != null && r.reader.startsWith("source")
                             ? r.recordsPerSecond() / legacy.recordsPerSecond()
                             : Double.NaN;
             System.out.printf(
                     Locale.ROOT,
-                    "%-11s %2s %6d %6d %9d %12.0f %8.1f %7s %8s %9.2f %8.0f %8.0f %8.0f%n",
+                    "%-14s %2s %6d %6d %9d %12.0f %8.1f %7s %8s %9.2f %8.0f %8.0f %8.0f%n",
                     r.reader,
-                    r.parallelism > 0 && !r.reader.equals("raw") ? "" + r.parallelism : "-",
+                    r.parallelism > 0 && !r.reader.startsWith("raw") ? "" + r.parallelism : "-",
                     r.shards,
                     r.size,
                     r.records,
@@ -767,7 +820,7 @@ public final class ThroughputBenchmark {
                     r.liveMb,
                     r.firstMs);
             String k =
-                    r.reader.equals("raw") || r.reader.equals("scan")
+                    r.reader.startsWith("raw") || r.reader.equals("scan")
                             ? r.reader + ".s" + r.shards + ".b" + r.size
                             : r.key();
             lines.add(
@@ -787,7 +840,7 @@ public final class ThroughputBenchmark {
                             r.cpuPerMillion()));
             lines.add(String.format(Locale.ROOT, "RESULT peak_heap.%s %.0f MB", k, r.heapMb));
             lines.add(String.format(Locale.ROOT, "RESULT peak_live_heap.%s %.0f MB", k, r.liveMb));
-            if (!Double.isNaN(xRaw) && !r.reader.equals("raw")) {
+            if (!Double.isNaN(xRaw) && !r.reader.equals("raw") && !r.reader.equals("raw-paced")) {
                 lines.add(String.format(Locale.ROOT, "RESULT ratio_vs_raw.%s %.3f x", k, xRaw));
             }
             if (!Double.isNaN(xLegacy)) {
