@@ -68,7 +68,8 @@ import java.util.function.LongSupplier;
  * raw-paced}, {@code source-unpaced}, {@code legacy-unpaced}: "x raw" compares a reader with the
  * raw loop of the same pacing — paced readers with {@code raw-paced} when it ran — and "x legacy"
  * with the legacy connector of the same pacing) {@code --full} (the whole matrix) {@code
- * --kinesalite=URL}.
+ * --kinesalite=URL} {@code --live-heap} (a full collection every second, printing the live heap
+ * against records read: for the backlog memory run, not for throughput).
  *
  * <p>Figures are taken between the first and the last record reaching the sink (job start-up is
  * reported apart as "first ms"). CPU is the process CPU in that window minus the stand-in's own
@@ -92,6 +93,12 @@ public final class ThroughputBenchmark {
     /** The run in progress; the sink counts into it. */
     static volatile Meter meter;
 
+    /**
+     * With {@code --live-heap}: a full collection every second during each run and the heap in use
+     * after it recorded against the records read so far — the live set, at the cost of throughput.
+     */
+    static boolean liveHeapSeries;
+
     static final class Meter {
         final long total;
         final LongSupplier serverCpu;
@@ -110,6 +117,9 @@ public final class ThroughputBenchmark {
         volatile long peakLive;
 
         volatile boolean sampling = true;
+
+        /** With {@link #liveHeapSeries}: (records read, live bytes above the baseline) pairs. */
+        final List<long[]> liveSeries = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Meter(long total, LongSupplier serverCpu) {
             this.total = total;
@@ -255,6 +265,7 @@ public final class ThroughputBenchmark {
             opts.put(eq < 0 ? s : s.substring(0, eq), eq < 0 ? "true" : s.substring(eq + 1));
         }
         boolean full = opts.containsKey("full");
+        liveHeapSeries = opts.containsKey("live-heap");
         String kinesalite = opts.get("kinesalite");
         int[] shardCounts = ints(opts.getOrDefault("shards", full ? "1,4,16,64" : "4,16,64"));
         int[] sizes = ints(opts.getOrDefault("sizes", full ? "100,1024" : "100"));
@@ -496,10 +507,22 @@ public final class ThroughputBenchmark {
                 new Thread(
                         () -> {
                             long peak = 0;
+                            long nextFullGc = System.nanoTime() + 1_000_000_000L;
                             while (m.sampling) {
+                                if (liveHeapSeries
+                                        && m.count.get() > 0
+                                        && System.nanoTime() >= nextFullGc) {
+                                    System.gc();
+                                    long live = mem.getHeapMemoryUsage().getUsed() - baseline;
+                                    m.liveSeries.add(new long[] {m.count.get(), live});
+                                    m.peakLive = Math.max(m.peakLive, live);
+                                    nextFullGc = System.nanoTime() + 1_000_000_000L;
+                                }
                                 peak = Math.max(peak, mem.getHeapMemoryUsage().getUsed());
                                 m.peakHeap = peak - baseline;
-                                m.peakLive = Math.max(m.peakLive, liveAfterLastGc() - baseline);
+                                if (!liveHeapSeries) {
+                                    m.peakLive = Math.max(m.peakLive, liveAfterLastGc() - baseline);
+                                }
                                 try {
                                     Thread.sleep(10);
                                 } catch (InterruptedException e) {
@@ -543,6 +566,15 @@ public final class ThroughputBenchmark {
                 r.heapMb,
                 r.liveMb,
                 note);
+        if (!m.liveSeries.isEmpty()) {
+            StringBuilder series =
+                    new StringBuilder("    live heap after full GC (records read: MB):");
+            for (long[] point : m.liveSeries) {
+                series.append(
+                        String.format(Locale.ROOT, " %.2fM:%.0f", point[0] / 1e6, point[1] / 1e6));
+            }
+            System.out.println(series);
+        }
         return r;
     }
 
