@@ -205,7 +205,7 @@ public final class FaultProxy implements AutoCloseable {
         if (fault.isAnswer()) {
             respond(ex, fault.status(), fault.body(op).getBytes(StandardCharsets.UTF_8));
         } else if (fault == Fault.DARK) {
-            while (rule.active()) {
+            while (rule.isActive()) {
                 Thread.sleep(20);
             }
         }

@@ -28,6 +28,8 @@ public final class FaultRule {
     private volatile Set<String> shardsHit;
     private volatile boolean armed = true;
     private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong seen = new AtomicLong();
+    private volatile long lastHitNanos;
 
     private FaultRule(String operation, Fault fault) {
         this.operation = operation;
@@ -87,6 +89,16 @@ public final class FaultRule {
         return hits.get();
     }
 
+    /** Calls of the rule's operation that came while it was active, hit or not. */
+    public long seen() {
+        return seen.get();
+    }
+
+    /** When the last call was hit ({@link System#nanoTime()}), 0 before the first. */
+    public long lastHitNanos() {
+        return lastHitNanos;
+    }
+
     /** The shards hit so far by a {@link #oncePerShard()} rule. */
     public Set<String> shardsHit() {
         return shardsHit == null ? Set.of() : Set.copyOf(shardsHit);
@@ -96,16 +108,17 @@ public final class FaultRule {
         return latency;
     }
 
-    /** Whether the call is still in the rule's window (for holding {@link Fault#DARK} calls). */
-    boolean active() {
+    /** Whether the rule is armed and inside its window. */
+    public boolean isActive() {
         return armed && System.nanoTime() < untilNanos;
     }
 
     /** Decides whether this call is hit, and counts it if so. */
     boolean hits(String op, String shardId) {
-        if (!active() || (operation != null && !operation.equals(op))) {
+        if (!isActive() || (operation != null && !operation.equals(op))) {
             return false;
         }
+        seen.incrementAndGet();
         Set<String> once = shardsHit;
         if (once != null && (shardId == null || once.contains(shardId))) {
             return false;
@@ -121,6 +134,7 @@ public final class FaultRule {
             return false;
         }
         hits.incrementAndGet();
+        lastHitNanos = System.nanoTime();
         return true;
     }
 }
