@@ -1,17 +1,24 @@
 package io.github.kinesisconsumer.source;
 
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.ScenarioJob.Outcome;
+import io.github.kinesisconsumer.store.Checkpoint;
+import io.github.kinesisconsumer.store.CheckpointStoreFactory;
+import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.testing.Await;
 import io.github.kinesisconsumer.testing.Fault;
 import io.github.kinesisconsumer.testing.FaultProxy;
 import io.github.kinesisconsumer.testing.FaultRule;
 import io.github.kinesisconsumer.testing.KinesaliteProcess;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.StoreWatcher;
+import io.github.kinesisconsumer.testing.TcpProxy;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -30,7 +37,10 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -245,6 +255,105 @@ class ReliabilityScenariosTest {
                     .isLessThan(Long.MAX_VALUE);
             assertNoLossNoDuplicates(outcome, 8_000);
         }
+    }
+
+    @Test
+    void scenario5StoreDarkForTwentySeconds() throws Exception {
+        TestStream stream = KINESALITE.createStream(4);
+        String app = "reliability-s5-" + UUID.randomUUID();
+        long start = System.nanoTime();
+        try (TcpProxy pg = new TcpProxy("127.0.0.1", pgPort());
+                StoreWatcher watcher =
+                        StoreWatcher.start(postgres(pgPort()).create(), app, stream.name(), 200)) {
+            int port = pg.port();
+            CheckpointStoreFactory viaProxy = () -> postgres(port).create();
+            JobClient job =
+                    ScenarioJob.start(
+                            "s5",
+                            KINESALITE.clientSettings(),
+                            stream.name(),
+                            b ->
+                                    b.appName(app)
+                                            .checkpointStore(viaProxy)
+                                            .startingPosition(
+                                                    StartingPosition.fromStore(
+                                                            StartingPosition.trimHorizon())));
+            CompletableFuture<List<WrittenRecord>> writer =
+                    ScenarioJob.writePaced(stream, "s5-", 40_000, 500, 1_000, 500);
+            Await.until(
+                    () -> !watcher.latest().isEmpty(), Duration.ofSeconds(60), "a first mirror");
+            pg.goDark();
+            long countedAtDark = KeyedCounts.total();
+            long failuresAtDark = mirrorFailures(job);
+            Thread.sleep(20_000);
+            long countedAtRestore = KeyedCounts.total();
+            long failures = mirrorFailures(job) - failuresAtDark;
+            pg.restore();
+            List<WrittenRecord> written = writer.get(120, TimeUnit.SECONDS);
+            ScenarioJob.awaitCounted(written.size(), Duration.ofSeconds(60));
+            Map<String, String> last = ScenarioJob.lastSequencePerShard(written);
+            Await.until(
+                    () -> last.equals(sequences(watcher.latest())),
+                    Duration.ofSeconds(60),
+                    "the store to hold the last record of every shard");
+            long restarts = restarts(job);
+            Outcome outcome =
+                    ScenarioJob.finish(job, ScenarioJob.expected(written), Duration.ofSeconds(10));
+            System.out.println(
+                    outcome.line(
+                            5,
+                            "flink-store-dark-20s",
+                            String.format(
+                                    "PostgreSQL dark 20 s behind TcpProxy: %d records counted"
+                                            + " while dark, %d mirror failures counted, %d job"
+                                            + " restarts; store caught up; %d store reads, %d"
+                                            + " regressions",
+                                    countedAtRestore - countedAtDark,
+                                    failures,
+                                    restarts,
+                                    watcher.reads(),
+                                    watcher.regressions().size()),
+                            millisSince(start)));
+            assertThat(countedAtRestore)
+                    .as("the job read on while the store was dark")
+                    .isGreaterThan(countedAtDark + 1_000);
+            assertThat(failures).isPositive();
+            assertThat(restarts).isZero();
+            assertThat(watcher.regressions()).isEmpty();
+            assertNoLossNoDuplicates(outcome, 40_000);
+        }
+    }
+
+    private static Map<String, String> sequences(Map<String, Checkpoint> stored) {
+        Map<String, String> out = new HashMap<>();
+        stored.forEach((shard, c) -> out.put(shard, c.sequenceNumber()));
+        return out;
+    }
+
+    private static int pgPort() {
+        String port = System.getenv("KC_PG_PORT");
+        return port == null || port.isEmpty() ? 5432 : Integer.parseInt(port);
+    }
+
+    private static CheckpointStoreFactory postgres(int port) {
+        return () ->
+                PostgresCheckpointStore.builder()
+                        .jdbcUrl(
+                                "jdbc:postgresql://127.0.0.1:"
+                                        + port
+                                        + "/test?connectTimeout=3&socketTimeout=3")
+                        .user("postgres")
+                        .tableName("kc_reliability")
+                        .createTable(true)
+                        .build();
+    }
+
+    private static long mirrorFailures(JobClient job) {
+        long sum = 0;
+        for (Metric m : REPORTER.findMetrics(job.getJobID(), "mirrorFailures").values()) {
+            sum += ((Counter) m).getCount();
+        }
+        return sum;
     }
 
     @Test
