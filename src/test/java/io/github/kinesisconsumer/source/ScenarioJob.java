@@ -36,6 +36,9 @@ final class ScenarioJob {
     /** Records emitted per shard by the source (not checkpointed; replays count again). */
     static final Map<String, AtomicLong> EMITTED_BY_SHARD = new ConcurrentHashMap<>();
 
+    /** Records written so far by {@link #writePaced}. */
+    static final AtomicLong WRITTEN = new AtomicLong();
+
     /** When the source first emitted a record of each shard ({@link System#nanoTime()}). */
     static final Map<String, Long> FIRST_EMIT_NANOS = new ConcurrentHashMap<>();
 
@@ -45,6 +48,7 @@ final class ScenarioJob {
         KeyedCounts.reset();
         EMITTED_BY_SHARD.clear();
         FIRST_EMIT_NANOS.clear();
+        WRITTEN.set(0);
     }
 
     static JobClient start(
@@ -91,6 +95,7 @@ final class ScenarioJob {
                                         n,
                                         i -> "k" + ((base + i) % keys),
                                         i -> prefix + (base + i)));
+                        WRITTEN.addAndGet(n);
                         sleep(pauseMillis);
                     }
                     return written;

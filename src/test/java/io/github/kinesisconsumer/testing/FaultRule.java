@@ -30,6 +30,7 @@ public final class FaultRule {
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong seen = new AtomicLong();
     private volatile long lastHitNanos;
+    private volatile Runnable onHit = () -> {};
 
     private FaultRule(String operation, Fault fault) {
         this.operation = operation;
@@ -72,6 +73,12 @@ public final class FaultRule {
      */
     public FaultRule oncePerShard() {
         shardsHit = ConcurrentHashMap.newKeySet();
+        return this;
+    }
+
+    /** Runs {@code action} on the proxy thread each time the rule hits a call. */
+    public FaultRule onHit(Runnable action) {
+        this.onHit = action;
         return this;
     }
 
@@ -135,6 +142,7 @@ public final class FaultRule {
         }
         hits.incrementAndGet();
         lastHitNanos = System.nanoTime();
+        onHit.run();
         return true;
     }
 }

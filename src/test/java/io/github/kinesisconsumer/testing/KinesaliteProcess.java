@@ -15,7 +15,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -52,7 +51,7 @@ public final class KinesaliteProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
-    /** Client settings for it: JSON (kinesalite needs CBOR off), short call timeouts. */
+    /** Client settings for it: JSON (kinesalite needs CBOR off). */
     public ClientSettings clientSettings() {
         return settingsFor(endpoint());
     }
@@ -64,7 +63,6 @@ public final class KinesaliteProcess implements AutoCloseable {
                 .endpoint(endpoint)
                 .credentials(Credentials.basic("local", "local"))
                 .cborEnabled(false)
-                .apiCallAttemptTimeout(Duration.ofSeconds(10))
                 .build();
     }
 
