@@ -35,6 +35,9 @@ public final class ShardLister {
      */
     static final int CONNECT_ATTEMPTS = 3;
 
+    /** ListShards attempts per page when none are given. */
+    public static final int DEFAULT_ATTEMPTS = 10;
+
     private final KinesisAsyncClient client;
     private final StreamRef stream;
     private final String where;
@@ -46,12 +49,19 @@ public final class ShardLister {
      * @param where the endpoint or region, for error messages
      */
     public ShardLister(KinesisAsyncClient client, StreamRef stream, String where) {
+        this(client, stream, where, DEFAULT_ATTEMPTS);
+    }
+
+    /**
+     * @param maxAttempts ListShards attempts per page before the listing fails
+     */
+    public ShardLister(KinesisAsyncClient client, StreamRef stream, String where, int maxAttempts) {
         this(
                 client,
                 stream,
                 where,
                 1000,
-                10,
+                maxAttempts,
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5)));
     }
 

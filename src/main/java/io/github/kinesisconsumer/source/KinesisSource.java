@@ -151,16 +151,17 @@ public final class KinesisSource<T>
                                 ? System.currentTimeMillis()
                                 : stopAtArrivalMillis;
         return new ShardEnumerator(
-                enumContext,
-                stream,
-                clientSettings,
-                startingPosition,
-                appName,
-                checkpointStore,
-                config.get(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL),
-                bounded,
-                stopAt,
-                checkpoint);
+                        enumContext,
+                        stream,
+                        clientSettings,
+                        startingPosition,
+                        appName,
+                        checkpointStore,
+                        config.get(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL),
+                        bounded,
+                        stopAt,
+                        checkpoint)
+                .listShardsAttempts(config.get(KinesisSourceOptions.LIST_SHARDS_ATTEMPTS));
     }
 
     @Override

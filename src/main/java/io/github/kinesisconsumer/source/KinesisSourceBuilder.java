@@ -175,6 +175,13 @@ public final class KinesisSourceBuilder<T> {
                             + " must be >= 0, but was "
                             + discovery);
         }
+        int listAttempts = config.get(KinesisSourceOptions.LIST_SHARDS_ATTEMPTS);
+        if (listAttempts < 1) {
+            throw new IllegalArgumentException(
+                    KinesisSourceOptions.LIST_SHARDS_ATTEMPTS.key()
+                            + " must be >= 1, but was "
+                            + listAttempts);
+        }
         try {
             PollerOptions.builder()
                     .recordsPerCall(config.get(KinesisSourceOptions.GET_RECORDS_LIMIT))

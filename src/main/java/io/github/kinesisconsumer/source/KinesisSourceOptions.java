@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.source;
 
+import io.github.kinesisconsumer.kinesis.ShardLister;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.MemorySize;
@@ -19,6 +21,17 @@ public final class KinesisSourceOptions {
                             "How often the enumerator lists the stream's shards to find new ones."
                                     + " Children of a finished shard are assigned at once"
                                     + " regardless.");
+
+    public static final ConfigOption<Integer> LIST_SHARDS_ATTEMPTS =
+            ConfigOptions.key("kinesis.source.list-shards.attempts")
+                    .intType()
+                    .defaultValue(ShardLister.DEFAULT_ATTEMPTS)
+                    .withDescription(
+                            "ListShards attempts per discovery round (throttling and transient"
+                                    + " errors are retried with backoff, 200 ms to 5 s). A round"
+                                    + " that still fails is logged and discovery runs again at"
+                                    + " the next interval; fewer attempts free the enumerator's"
+                                    + " worker thread sooner.");
 
     public static final ConfigOption<Integer> GET_RECORDS_LIMIT =
             ConfigOptions.key("kinesis.source.get-records.limit")

@@ -76,6 +76,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     private long lastSnapshotId = -1;
     private long lastCompletedCheckpointId = -1;
     private boolean discoveryRunning;
+    private int listShardsAttempts = ShardLister.DEFAULT_ATTEMPTS;
 
     private KinesisAsyncClient client;
     private ShardLister lister;
@@ -115,10 +116,19 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         }
     }
 
+    /**
+     * ListShards attempts per discovery round (default {@value ShardLister#DEFAULT_ATTEMPTS}); set
+     * before {@link #start()}.
+     */
+    public ShardEnumerator listShardsAttempts(int attempts) {
+        this.listShardsAttempts = attempts;
+        return this;
+    }
+
     @Override
     public void start() {
         client = clientSettings.createAsyncClient();
-        lister = new ShardLister(client, stream, clientSettings.describe());
+        lister = new ShardLister(client, stream, clientSettings.describe(), listShardsAttempts);
         if (bounded || discoveryInterval.isZero()) {
             discoverNow();
         } else {
