@@ -11,7 +11,10 @@ import org.apache.flink.util.CloseableIterator;
 
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
 
 /** DDL and query helpers for the SQL connector tests. */
 final class SqlTables {
@@ -32,34 +35,51 @@ final class SqlTables {
         return tEnv;
     }
 
+    static String with(KinesisEmulatorExtension kinesis, TestStream stream, String format) {
+        return with(kinesis, stream, format, Map.of());
+    }
+
+    /** The WITH clause of a bounded table over {@code stream}; a null override removes a key. */
     static String with(
-            KinesisEmulatorExtension kinesis, TestStream stream, String format, String... extra) {
-        StringBuilder options = new StringBuilder();
-        options.append("'connector' = 'kinesis-consumer', ")
-                .append("'stream' = '")
-                .append(stream.name())
-                .append("', ")
-                .append("'aws.region' = 'us-east-1', ")
-                .append("'aws.endpoint' = '")
-                .append(kinesis.emulator().endpoint())
-                .append("', ")
-                .append("'aws.credentials.access-key-id' = 'local', ")
-                .append("'aws.credentials.secret-access-key' = 'local', ")
-                .append("'aws.cbor' = 'false', ")
-                .append("'scan.startup.mode' = 'trim-horizon', ")
-                .append("'scan.bounded.mode' = 'job-start', ")
-                .append("'source.idle-poll-interval' = '50 ms', ")
-                .append("'format' = '")
-                .append(format)
-                .append("'");
-        for (String option : extra) {
-            options.append(", ").append(option);
-        }
-        return " WITH (" + options + ")";
+            KinesisEmulatorExtension kinesis,
+            TestStream stream,
+            String format,
+            Map<String, String> overrides) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("connector", "kinesis-consumer");
+        options.put("stream", stream.name());
+        options.put("aws.region", "us-east-1");
+        options.put("aws.endpoint", kinesis.emulator().endpoint());
+        options.put("aws.credentials.access-key-id", "local");
+        options.put("aws.credentials.secret-access-key", "local");
+        options.put("aws.cbor", "false");
+        options.put("scan.startup.mode", "trim-horizon");
+        options.put("scan.bounded.mode", "job-start");
+        options.put("source.idle-poll-interval", "50 ms");
+        options.put("format", format);
+        overrides.forEach(
+                (k, v) -> {
+                    if (v == null) {
+                        options.remove(k);
+                    } else {
+                        options.put(k, v);
+                    }
+                });
+        StringJoiner clause = new StringJoiner(", ", " WITH (", ")");
+        options.forEach((k, v) -> clause.add("'" + k + "' = '" + v + "'"));
+        return clause.toString();
     }
 
     static void createOrders(
             TableEnvironment tEnv, KinesisEmulatorExtension kinesis, TestStream stream) {
+        createOrders(tEnv, kinesis, stream, Map.of());
+    }
+
+    static void createOrders(
+            TableEnvironment tEnv,
+            KinesisEmulatorExtension kinesis,
+            TestStream stream,
+            Map<String, String> overrides) {
         tEnv.executeSql(
                 "CREATE TABLE orders ("
                         + " customer STRING,"
@@ -70,7 +90,7 @@ final class SqlTables {
                         + " arrival_time TIMESTAMP_LTZ(3) METADATA,"
                         + " WATERMARK FOR arrival_time AS arrival_time - INTERVAL '1' SECOND"
                         + ")"
-                        + with(kinesis, stream, "json"));
+                        + with(kinesis, stream, "json", overrides));
     }
 
     static List<Row> collect(TableEnvironment tEnv, String sql) throws Exception {
