@@ -159,6 +159,14 @@ class KinesisDynamicTableFactoryTest {
                         Map.entry("arrival_time", DataTypes.TIMESTAMP_LTZ(3).notNull()));
     }
 
+    @Test
+    void jsonProjectsInTheFormatAndRawDoesNot() {
+        assertThat(TableSources.create(TableSources.validOptions()).formatProjects()).isTrue();
+        Map<String, String> raw = TableSources.validOptions();
+        raw.put("format", "raw");
+        assertThat(TableSources.create(raw, TableSources.LINES).formatProjects()).isFalse();
+    }
+
     static Stream<Arguments> badOptions() {
         return Stream.of(
                 bad("no stream", o -> o.remove("stream"), "'stream' or 'stream.arn' is required"),

@@ -25,6 +25,11 @@ final class TableSources {
                     Column.metadata("shard_id", DataTypes.STRING(), null, true),
                     Column.metadata("arrival_time", DataTypes.TIMESTAMP_LTZ(3), null, false));
 
+    static final ResolvedSchema LINES =
+            ResolvedSchema.of(
+                    Column.physical("line", DataTypes.STRING()),
+                    Column.metadata("partition_key", DataTypes.STRING(), null, true));
+
     private TableSources() {}
 
     /** Options of a valid table over an emulator, to be changed by a test. */
@@ -40,16 +45,20 @@ final class TableSources {
     }
 
     static KinesisDynamicSource create(Map<String, String> options) {
+        return create(options, ORDERS);
+    }
+
+    static KinesisDynamicSource create(Map<String, String> options, ResolvedSchema schema) {
         CatalogTable table =
                 CatalogTable.newBuilder()
-                        .schema(Schema.newBuilder().fromResolvedSchema(ORDERS).build())
+                        .schema(Schema.newBuilder().fromResolvedSchema(schema).build())
                         .options(options)
                         .build();
         DynamicTableSource source =
                 FactoryUtil.createDynamicTableSource(
                         null,
                         ObjectIdentifier.of("cat", "db", "orders_table"),
-                        new ResolvedCatalogTable(table, ORDERS),
+                        new ResolvedCatalogTable(table, schema),
                         Collections.emptyMap(),
                         new Configuration(),
                         TableSources.class.getClassLoader(),
