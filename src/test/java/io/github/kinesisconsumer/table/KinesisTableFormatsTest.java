@@ -45,7 +45,10 @@ class KinesisTableFormatsTest {
         System.out.println(plan);
         assertThat(plan)
                 .contains("project=[amount], metadata=[partition_key, arrival_time]")
-                .contains("fields=[amount, partition_key, arrival_time]");
+                .contains("fields=[amount, partition_key, arrival_time]")
+                .containsPattern("TableSourceScan\\(table=\\[\\[[^\\n]*watermark=\\[");
+        assertThat(plan.substring(plan.indexOf("== Optimized Physical Plan ==")))
+                .doesNotContain("WatermarkAssigner");
 
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < written.size(); i++) {
