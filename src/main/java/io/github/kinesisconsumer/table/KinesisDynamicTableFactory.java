@@ -1,0 +1,94 @@
+package io.github.kinesisconsumer.table;
+
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.table.connector.format.DecodingFormat;
+import org.apache.flink.table.connector.source.DynamicTableSource;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.factories.DeserializationFormatFactory;
+import org.apache.flink.table.factories.DynamicTableSourceFactory;
+import org.apache.flink.table.factories.FactoryUtil;
+
+import java.util.Set;
+
+import static io.github.kinesisconsumer.table.KinesisConnectorOptions.*;
+
+/**
+ * Creates {@link KinesisDynamicSource}s for tables with {@code 'connector' = 'kinesis-consumer'}.
+ *
+ * <pre>{@code
+ * CREATE TABLE orders (
+ *   customer STRING,
+ *   amount INT,
+ *   arrival_time TIMESTAMP_LTZ(3) METADATA,
+ *   WATERMARK FOR arrival_time AS arrival_time - INTERVAL '1' SECOND
+ * ) WITH (
+ *   'connector' = 'kinesis-consumer',
+ *   'stream' = 'orders',
+ *   'aws.region' = 'eu-west-1',
+ *   'format' = 'json'
+ * )
+ * }</pre>
+ */
+public final class KinesisDynamicTableFactory implements DynamicTableSourceFactory {
+
+    /** The value of {@code 'connector'}. */
+    public static final String IDENTIFIER = "kinesis-consumer";
+
+    @Override
+    public String factoryIdentifier() {
+        return IDENTIFIER;
+    }
+
+    @Override
+    public Set<ConfigOption<?>> requiredOptions() {
+        return Set.of(FactoryUtil.FORMAT);
+    }
+
+    @Override
+    public Set<ConfigOption<?>> optionalOptions() {
+        return Set.of(
+                STREAM,
+                STREAM_ARN,
+                AWS_REGION,
+                AWS_ENDPOINT,
+                AWS_ACCESS_KEY_ID,
+                AWS_SECRET_ACCESS_KEY,
+                AWS_PROFILE,
+                AWS_CBOR,
+                APP_NAME,
+                SCAN_STARTUP_MODE,
+                SCAN_STARTUP_TIMESTAMP_MILLIS,
+                SCAN_STARTUP_FROM_STORE_FALLBACK,
+                SCAN_BOUNDED_MODE,
+                SCAN_BOUNDED_TIMESTAMP_MILLIS,
+                STORE_TYPE,
+                STORE_URL,
+                STORE_USER,
+                STORE_PASSWORD,
+                STORE_TABLE,
+                STORE_CREATE_TABLE,
+                STORE_DYNAMODB_REGION,
+                STORE_DYNAMODB_ENDPOINT,
+                SOURCE_SHARD_DISCOVERY_INTERVAL,
+                SOURCE_GET_RECORDS_LIMIT,
+                SOURCE_CALLS_PER_SECOND,
+                SOURCE_IDLE_POLL_INTERVAL,
+                SOURCE_MAX_BUFFERED_BYTES,
+                SOURCE_DEAGGREGATION,
+                SOURCE_SKIP_UNDESERIALIZABLE);
+    }
+
+    @Override
+    public DynamicTableSource createDynamicTableSource(Context context) {
+        FactoryUtil.TableFactoryHelper helper = FactoryUtil.createTableFactoryHelper(this, context);
+        DecodingFormat<DeserializationSchema<RowData>> format =
+                helper.discoverDecodingFormat(
+                        DeserializationFormatFactory.class, FactoryUtil.FORMAT);
+        helper.validate();
+        KinesisTableSettings settings =
+                TableOptionsReader.read(
+                        helper.getOptions(), context.getObjectIdentifier().getObjectName());
+        return new KinesisDynamicSource(settings, format, context.getPhysicalRowDataType());
+    }
+}
