@@ -25,9 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Polls many shards of one stream from one scheduler thread with an asynchronous client: each shard
- * has at most one call in flight, and its next GetRecords starts as soon as the last one returned,
- * the per-shard call budget allows, and the buffer has room. The caller takes results with {@link
+ * Polls many shards of one stream, scheduled from one thread, through a client whose calls complete
+ * asynchronously (for Kinesis, {@link ClientSettings#createPollingClient()}): each shard has at
+ * most one call in flight, and its next GetRecords starts as soon as the last one returned, the
+ * per-shard call budget allows, and the buffer has room. The caller takes results with {@link
  * #poll} (one per call, empty ones too, so a caller sees when a shard is caught up). Memory is
  * bounded by {@link PollerOptions#maxBufferedBytes()}: each record counts its payload plus {@value
  * #RECORD_OVERHEAD} bytes, each call in flight reserves the size of its shard's last answer, and no
