@@ -214,13 +214,13 @@ public final class LatencyBenchmark {
         System.out.printf(
                 Locale.ROOT,
                 "Latency put->emit (%s) on %s, %d shards, %.0f records/s offered, parallelism"
-                        + " %d, idle poll 200 ms: %d samples, p50 %.0f ms, p99 %.0f ms, max %.0f"
-                        + " ms%n",
+                        + " %d%s: %d samples, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                 mode,
                 endpoint,
                 shards,
                 actualRate,
                 parallelism,
+                efo ? "" : ", idle poll 200 ms",
                 n,
                 p50,
                 p99,
