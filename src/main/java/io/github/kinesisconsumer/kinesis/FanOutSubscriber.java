@@ -199,6 +199,7 @@ public final class FanOutSubscriber implements ShardReader {
         return bufferedBytes.get();
     }
 
+    /** Cancels every subscription and stops; waits up to 2 s for the cancellations to be sent. */
     @Override
     public void close() {
         if (closed) {
@@ -215,6 +216,12 @@ public final class FanOutSubscriber implements ShardReader {
         closed = true;
         scheduler.shutdown();
         wakeup();
+        try {
+            // let the cancellations reach the SDK before the caller closes the client
+            scheduler.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private List<FetchResult> poll(long timeout, TimeUnit unit, boolean autoRelease)
