@@ -23,8 +23,9 @@ case "${1:-}" in
   throughput) MAIN=io.github.kinesisconsumer.bench.ThroughputBenchmark; SERVICES=(); HEAP=-Xmx6g ;;
   throughput-kinesalite) MAIN=io.github.kinesisconsumer.bench.ThroughputBenchmark; SERVICES=(kinesalite); HEAP=-Xmx6g ;;
   latency) MAIN=io.github.kinesisconsumer.bench.LatencyBenchmark; SERVICES=(kinesalite); HEAP=-Xmx2g ;;
+  latency-efo) MAIN=io.github.kinesisconsumer.bench.LatencyBenchmark; SERVICES=(kinesis-local); HEAP=-Xmx2g ;;
   discovery) MAIN=io.github.kinesisconsumer.bench.DiscoveryBenchmark; SERVICES=(); HEAP=-Xmx2g ;;
-  *) echo "usage: scripts/bench.sh mirror|throughput|throughput-kinesalite|discovery|latency [options]" >&2; exit 2 ;;
+  *) echo "usage: scripts/bench.sh mirror|throughput|throughput-kinesalite|discovery|latency|latency-efo [options]" >&2; exit 2 ;;
 esac
 NAME="$1"
 shift
@@ -38,6 +39,11 @@ if [[ "$NAME" == throughput-kinesalite ]]; then
 fi
 if [[ "$NAME" == latency ]]; then
   EXTRA+=("--endpoint=${KC_KINESALITE_ENDPOINT:?kinesalite endpoint not set}")
+fi
+if [[ "$NAME" == latency-efo ]]; then
+  # polling and enhanced fan-out on the same emulator (kinesalite has no SubscribeToShard);
+  # kinesis-local slows down as shards fill, so a lower rate and a shorter run
+  EXTRA+=("--endpoint=${KC_KINESIS_LOCAL_ENDPOINT:?kinesis-local endpoint not set}" --modes=polling,efo --rate=200 --seconds=20)
 fi
 # -Pbench puts the legacy flink-connector-kinesis on the test classpath (benchmarks only).
 mvn -B -q -ntp -Pbench test-compile -Dspotless.check.skip=true

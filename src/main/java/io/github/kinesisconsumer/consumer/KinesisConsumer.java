@@ -2,16 +2,24 @@ package io.github.kinesisconsumer.consumer;
 
 import io.github.kinesisconsumer.group.ConsumerGroup;
 import io.github.kinesisconsumer.kinesis.Backoff;
+import io.github.kinesisconsumer.kinesis.FanOutOptions;
+import io.github.kinesisconsumer.kinesis.FanOutSubscriber;
+import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.ShardPoller;
+import io.github.kinesisconsumer.kinesis.ShardReader;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.store.CheckpointStore;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +55,9 @@ public final class KinesisConsumer implements AutoCloseable {
     private final StreamRef stream;
     private final PollerOptions pollerOptions;
 
+    private final FanOutOptions fanOut;
+    private StreamConsumerRegistrar.Registration registration;
+
     private volatile ScanRun current;
     private volatile CountDownLatch currentDone;
     private volatile boolean closed;
@@ -56,7 +67,11 @@ public final class KinesisConsumer implements AutoCloseable {
         this.stream = stream;
         this.pollerOptions = pollerOptions;
         this.client = config.clientSettings().createAsyncClient();
-        this.pollingClient = config.clientSettings().createPollingClient();
+        this.fanOut = config.fanOutOptions();
+        this.pollingClient =
+                fanOut == null
+                        ? config.clientSettings().createPollingClient()
+                        : config.clientSettings().createAsyncClient(Protocol.HTTP2);
     }
 
     public static KinesisConsumerBuilder builder() {
@@ -153,8 +168,54 @@ public final class KinesisConsumer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        deregisterIfRegisteredHere();
         client.close();
         pollingClient.close();
+    }
+
+    /**
+     * The reader of a scan: a {@link ShardPoller}, or with enhanced fan-out a {@link
+     * FanOutSubscriber} through the consumer found or registered at the first scan.
+     */
+    ShardReader newShardReader() {
+        if (fanOut == null) {
+            return new ShardPoller(pollingClient, stream, pollerOptions);
+        }
+        return new FanOutSubscriber(
+                pollingClient,
+                stream,
+                CompletableFuture.completedFuture(consumerArn()),
+                fanOut,
+                new PollerMetrics());
+    }
+
+    private synchronized String consumerArn() {
+        if (registration == null) {
+            registration =
+                    new StreamConsumerRegistrar(client, stream)
+                            .registerIfMissing(fanOut.consumerName(), fanOut.registrationTimeout());
+        }
+        return registration.consumerArn();
+    }
+
+    private void deregisterIfRegisteredHere() {
+        StreamConsumerRegistrar.Registration r;
+        synchronized (this) {
+            r = registration;
+            registration = null;
+        }
+        if (r == null || !r.registeredHere() || !fanOut.deregisterOnClose()) {
+            return;
+        }
+        try {
+            new StreamConsumerRegistrar(client, stream).deregister(fanOut.consumerName());
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "could not deregister stream consumer '{}' of stream {}; deregister it by hand",
+                    fanOut.consumerName(),
+                    stream,
+                    e);
+        }
     }
 
     private static void requireNonNull(Object o, String what) {

@@ -4,6 +4,7 @@ import io.github.kinesisconsumer.group.ConsumerGroup;
 import io.github.kinesisconsumer.group.DynamoDbLeaseGroup;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Durations;
+import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
@@ -22,6 +23,7 @@ public final class KinesisConsumerBuilder {
     private CheckpointStore checkpointStore;
     private StartingPosition startingPosition = StartingPosition.latest();
     private PollerOptions pollerOptions = PollerOptions.defaults();
+    private FanOutOptions fanOutOptions;
     private Duration discoveryInterval = Duration.ofSeconds(30);
     private Duration shutdownTimeout = Duration.ofSeconds(30);
     private int callbackThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -71,6 +73,23 @@ public final class KinesisConsumerBuilder {
     /** GetRecords limit, per-shard call budget, idle pause and buffer bound. */
     public KinesisConsumerBuilder pollerOptions(PollerOptions pollerOptions) {
         this.pollerOptions = pollerOptions;
+        return this;
+    }
+
+    /**
+     * Reads by enhanced fan-out through the stream consumer {@code consumerName}: registered at the
+     * first scan if it does not exist, and then deregistered by {@link KinesisConsumer#close()}.
+     */
+    public KinesisConsumerBuilder enhancedFanOut(String consumerName) {
+        return enhancedFanOut(FanOutOptions.builder(consumerName).build());
+    }
+
+    /**
+     * Reads by enhanced fan-out with these settings (consumer name, subscription health timeout,
+     * deregistration, buffer bound); null reads by polling again.
+     */
+    public KinesisConsumerBuilder enhancedFanOut(FanOutOptions options) {
+        this.fanOutOptions = options;
         return this;
     }
 
@@ -161,6 +180,10 @@ public final class KinesisConsumerBuilder {
 
     String appName() {
         return appName;
+    }
+
+    FanOutOptions fanOutOptions() {
+        return fanOutOptions;
     }
 
     ClientSettings clientSettings() {

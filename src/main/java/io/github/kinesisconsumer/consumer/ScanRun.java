@@ -8,7 +8,7 @@ import io.github.kinesisconsumer.kinesis.RecordDecoder;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.kinesis.ShardLister;
-import io.github.kinesisconsumer.kinesis.ShardPoller;
+import io.github.kinesisconsumer.kinesis.ShardReader;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointKey;
@@ -46,7 +46,7 @@ final class ScanRun {
     private final String onlyShard;
     private final long tickNanos;
 
-    private final ShardPoller poller;
+    private final ShardReader poller;
     private final RecordDecoder decoder;
     private final ExecutorService pool;
     private final Map<String, ShardLane> lanes = new ConcurrentHashMap<>();
@@ -74,9 +74,7 @@ final class ScanRun {
         this.handlers = handlers;
         this.onlyShard = onlyShard;
         this.tickNanos = tickNanos;
-        this.poller =
-                new ShardPoller(
-                        consumer.pollingClient(), consumer.stream(), consumer.pollerOptions());
+        this.poller = consumer.newShardReader();
         this.decoder = new RecordDecoder(consumer.stream().name(), consumer.deaggregate());
         AtomicInteger threads = new AtomicInteger();
         this.pool =

@@ -4,7 +4,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of a {@link ShardPoller}, safe to read from any thread. */
+/**
+ * Counters of a {@link ShardReader} (polling or enhanced fan-out), safe to read from any thread.
+ */
 public final class PollerMetrics {
 
     /** Fresh counters at zero. */
@@ -19,6 +21,10 @@ public final class PollerMetrics {
     final LongAdder fetchNanos = new LongAdder();
     final Map<String, Long> millisBehindLatest = new ConcurrentHashMap<>();
     volatile long lastFetchLatencyNanos;
+    final LongAdder subscriptions = new LongAdder();
+    final LongAdder silentSubscriptions = new LongAdder();
+    final LongAdder staleEvents = new LongAdder();
+    final LongAdder closedShardProbes = new LongAdder();
 
     public long getRecordsCalls() {
         return getRecordsCalls.sum();
@@ -56,5 +62,25 @@ public final class PollerMetrics {
     public long millisBehindLatest(String shardId) {
         Long value = millisBehindLatest.get(shardId);
         return value == null ? -1 : value;
+    }
+
+    /** SubscribeToShard calls made (enhanced fan-out): the first per shard and every renewal. */
+    public long subscriptions() {
+        return subscriptions.sum();
+    }
+
+    /** Subscriptions cancelled and renewed because no event came within the health timeout. */
+    public long silentSubscriptions() {
+        return silentSubscriptions.sum();
+    }
+
+    /** Events of a cancelled or ended subscription, ignored. */
+    public long staleEvents() {
+        return staleEvents.sum();
+    }
+
+    /** Checks whether an idle subscribed shard is closed (GetShardIterator + GetRecords). */
+    public long closedShardProbes() {
+        return closedShardProbes.sum();
     }
 }

@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * taken again after the last fetched record, so nothing is lost or repeated. Any other error of a
  * shard is rethrown by {@link #poll}.
  */
-public final class ShardPoller implements AutoCloseable {
+public final class ShardPoller implements ShardReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardPoller.class);
     private static final Object WAKEUP = new Object();
@@ -107,11 +107,13 @@ public final class ShardPoller implements AutoCloseable {
                         });
     }
 
+    @Override
     public PollerMetrics metrics() {
         return metrics;
     }
 
     /** Starts polling {@code shardId} from {@code position}. */
+    @Override
     public void addShard(String shardId, StartingPosition position) {
         scheduler.execute(
                 () -> {
@@ -127,6 +129,7 @@ public final class ShardPoller implements AutoCloseable {
     }
 
     /** Stops polling a shard; results already fetched for it may still come out of poll. */
+    @Override
     public void removeShard(String shardId) {
         scheduler.execute(
                 () -> {
@@ -142,6 +145,7 @@ public final class ShardPoller implements AutoCloseable {
      * Stops new calls on a shard until {@link #resume}; used for watermark alignment. The shard
      * keeps its position.
      */
+    @Override
     public void pause(String shardId) {
         scheduler.execute(
                 () -> {
@@ -154,6 +158,7 @@ public final class ShardPoller implements AutoCloseable {
     }
 
     /** Resumes a shard paused with {@link #pause}. */
+    @Override
     public void resume(String shardId) {
         scheduler.execute(
                 () -> {
@@ -173,6 +178,7 @@ public final class ShardPoller implements AutoCloseable {
      *
      * @throws KinesisCallException when a shard failed with an error that is not retried
      */
+    @Override
     public List<FetchResult> poll(long timeout, TimeUnit unit) throws InterruptedException {
         return poll(timeout, unit, true);
     }
@@ -182,11 +188,13 @@ public final class ShardPoller implements AutoCloseable {
      * PollerOptions#maxBufferedBytes()} until the caller {@link #release releases} them: for
      * callers that hand results on to other threads.
      */
+    @Override
     public List<FetchResult> pollHeld(long timeout, TimeUnit unit) throws InterruptedException {
         return poll(timeout, unit, false);
     }
 
     /** Gives back the bytes of results taken with {@link #pollHeld}. */
+    @Override
     public void release(long bytes) {
         if (bytes > 0
                 && bufferedBytes.addAndGet(-bytes) + reservedBytes.get()
@@ -227,6 +235,7 @@ public final class ShardPoller implements AutoCloseable {
     }
 
     /** Makes a blocked {@link #poll} return at once. */
+    @Override
     public void wakeup() {
         results.add(WAKEUP);
     }
@@ -235,6 +244,7 @@ public final class ShardPoller implements AutoCloseable {
      * Bytes fetched and not yet taken by {@link #poll} (or taken by {@link #pollHeld} and not yet
      * released); calls in flight are not included.
      */
+    @Override
     public long bufferedBytes() {
         return bufferedBytes.get();
     }

@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
@@ -109,6 +110,42 @@ public final class KinesisSource<T>
         return new Configuration(config);
     }
 
+    /**
+     * The fan-out settings of {@code config}, or null when it reads by polling.
+     *
+     * @throws IllegalArgumentException when EFO is chosen without a valid consumer name or with bad
+     *     durations
+     */
+    @Nullable
+    static FanOutOptions fanOutOptions(Configuration config) {
+        String name = config.get(KinesisSourceOptions.EFO_CONSUMER_NAME);
+        if (config.get(KinesisSourceOptions.READER_TYPE) != KinesisSourceOptions.ReaderType.EFO) {
+            if (name != null) {
+                throw new IllegalArgumentException(
+                        KinesisSourceOptions.EFO_CONSUMER_NAME.key()
+                                + " is set but "
+                                + KinesisSourceOptions.READER_TYPE.key()
+                                + " is POLLING: set it to EFO, or use enhancedFanOut(name)");
+            }
+            return null;
+        }
+        if (name == null) {
+            throw new IllegalArgumentException(
+                    KinesisSourceOptions.READER_TYPE.key()
+                            + " is EFO but no consumer name is set: call enhancedFanOut(\"name\")"
+                            + " or set "
+                            + KinesisSourceOptions.EFO_CONSUMER_NAME.key());
+        }
+        return FanOutOptions.builder(name)
+                .subscriptionHealthTimeout(
+                        config.get(KinesisSourceOptions.EFO_SUBSCRIPTION_HEALTH_TIMEOUT))
+                .closedShardProbeInterval(
+                        config.get(KinesisSourceOptions.EFO_CLOSED_SHARD_PROBE_INTERVAL))
+                .deregisterOnClose(config.get(KinesisSourceOptions.EFO_DEREGISTER_ON_CLOSE))
+                .maxBufferedBytes(config.get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getBytes())
+                .build();
+    }
+
     @Override
     public SourceReader<T, ShardSplit> createReader(SourceReaderContext readerContext)
             throws Exception {
@@ -126,6 +163,7 @@ public final class KinesisSource<T>
                 stream,
                 clientSettings,
                 pollerOptions,
+                fanOutOptions(config),
                 config.get(KinesisSourceOptions.DEAGGREGATION),
                 deserializer,
                 config,
@@ -160,7 +198,8 @@ public final class KinesisSource<T>
                         config.get(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL),
                         bounded,
                         stopAt,
-                        checkpoint)
+                        checkpoint,
+                        fanOutOptions(config))
                 .listShardsAttempts(config.get(KinesisSourceOptions.LIST_SHARDS_ATTEMPTS));
     }
 

@@ -127,6 +127,16 @@ public final class KinesisSourceBuilder<T> {
         return set(KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS, true);
     }
 
+    /**
+     * Reads by enhanced fan-out through the stream consumer {@code consumerName}, registered at job
+     * start if missing (and then deregistered at job end). Sets {@link
+     * KinesisSourceOptions#READER_TYPE} to EFO and {@link KinesisSourceOptions#EFO_CONSUMER_NAME}.
+     */
+    public KinesisSourceBuilder<T> enhancedFanOut(String consumerName) {
+        set(KinesisSourceOptions.READER_TYPE, KinesisSourceOptions.ReaderType.EFO);
+        return set(KinesisSourceOptions.EFO_CONSUMER_NAME, consumerName);
+    }
+
     /** Sets any {@link KinesisSourceOptions} option. */
     public <V> KinesisSourceBuilder<T> set(ConfigOption<V> option, V value) {
         config.set(option, value);
@@ -191,6 +201,12 @@ public final class KinesisSourceBuilder<T> {
                     .maxBufferedBytes(
                             config.get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getBytes())
                     .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "invalid KinesisSource option: " + e.getMessage(), e);
+        }
+        try {
+            KinesisSource.fanOutOptions(config);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     "invalid KinesisSource option: " + e.getMessage(), e);

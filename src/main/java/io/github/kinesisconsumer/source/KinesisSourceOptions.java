@@ -76,4 +76,56 @@ public final class KinesisSourceOptions {
                                     + " its shard and sequence number, counted in the reader metric"
                                     + " KinesisSource.numRecordsSkipped) instead of failing the job."
                                     + " Values it emitted before throwing are kept.");
+
+    /** How a reader reads its shards. */
+    public enum ReaderType {
+        /** GetRecords polling, shared with every other reader of the shard (5 calls/s/shard). */
+        POLLING,
+        /** Enhanced fan-out: SubscribeToShard through a registered stream consumer, HTTP/2 push. */
+        EFO
+    }
+
+    public static final ConfigOption<ReaderType> READER_TYPE =
+            ConfigOptions.key("kinesis.source.reader.type")
+                    .enumType(ReaderType.class)
+                    .defaultValue(ReaderType.POLLING)
+                    .withDescription(
+                            "POLLING (GetRecords) or EFO (enhanced fan-out; needs"
+                                    + " kinesis.source.efo.consumer-name).");
+
+    public static final ConfigOption<String> EFO_CONSUMER_NAME =
+            ConfigOptions.key("kinesis.source.efo.consumer-name")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "The stream consumer enhanced fan-out reads through; registered at job"
+                                    + " start when it does not exist.");
+
+    public static final ConfigOption<Duration> EFO_SUBSCRIPTION_HEALTH_TIMEOUT =
+            ConfigOptions.key("kinesis.source.efo.subscription-health-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "A subscription that brings no event for this long while one is"
+                                    + " requested is cancelled and renewed from its continuation"
+                                    + " sequence number.");
+
+    public static final ConfigOption<Boolean> EFO_DEREGISTER_ON_CLOSE =
+            ConfigOptions.key("kinesis.source.efo.deregister-on-close")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Deregister the stream consumer when the job ends, if this source"
+                                    + " registered it (an existing consumer is never"
+                                    + " deregistered).");
+
+    public static final ConfigOption<Duration> EFO_CLOSED_SHARD_PROBE_INTERVAL =
+            ConfigOptions.key("kinesis.source.efo.closed-shard-probe-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "After a subscription brought only empty, caught-up events for this"
+                                    + " long, check with GetShardIterator + GetRecords whether the"
+                                    + " shard is closed and fully read (for services that do not"
+                                    + " signal shard end on the subscription); 0 turns it off.");
 }

@@ -5,6 +5,7 @@ import io.github.kinesisconsumer.kinesis.Credentials;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.KinesisSource;
+import io.github.kinesisconsumer.source.KinesisSourceBuilder;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -33,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  * or kinesis-local), with the default idle poll interval (200 ms). The payload carries the {@code
  * System.nanoTime()} of the PutRecords call's start (same JVM); the sink, chained to the source,
  * records now − that. The first {@code --warmup-s} seconds are dropped.
+ *
+ * <p>{@code --modes=polling,efo} runs the job once per reader mode, each on a fresh stream, and
+ * prints {@code RESULT latency.<mode>.p50/p99} lines side by side. Enhanced fan-out needs
+ * kinesis-local ({@code --endpoint=http://127.0.0.1:4567}); kinesalite has no SubscribeToShard.
  */
 public final class LatencyBenchmark {
 
@@ -78,6 +83,7 @@ public final class LatencyBenchmark {
         int seconds = 30;
         int warmupS = 5;
         int parallelism = 2;
+        String modes = "polling";
         for (String a : args) {
             String[] kv = a.replaceFirst("^--", "").split("=", 2);
             switch (kv[0]) {
@@ -93,6 +99,9 @@ public final class LatencyBenchmark {
                 case "seconds":
                     seconds = Integer.parseInt(kv[1]);
                     break;
+                case "modes":
+                    modes = kv[1];
+                    break;
                 case "parallelism":
                     parallelism = Integer.parseInt(kv[1]);
                     break;
@@ -101,6 +110,35 @@ public final class LatencyBenchmark {
             }
         }
         System.setProperty("aws.cborEnabled", "false");
+        List<String> lines = new ArrayList<>();
+        for (String mode : modes.split(",")) {
+            lines.addAll(run(mode.trim(), endpoint, rate, shards, seconds, warmupS, parallelism));
+        }
+        for (String line : lines) {
+            System.out.println(line);
+        }
+        System.exit(0);
+    }
+
+    private static List<String> run(
+            String mode,
+            String endpoint,
+            int rate,
+            int shards,
+            int seconds,
+            int warmupS,
+            int parallelism)
+            throws Exception {
+        boolean efo;
+        if (mode.equals("efo")) {
+            efo = true;
+        } else if (mode.equals("polling")) {
+            efo = false;
+        } else {
+            throw new IllegalArgumentException("unknown mode " + mode + " (polling or efo)");
+        }
+        N.set(0);
+        measureFromNanos = Long.MAX_VALUE;
         String stream = "latency-" + System.currentTimeMillis();
         KinesisClient client = ThroughputBenchmark.syncClient(endpoint, 8);
         int shardCount = shards;
@@ -121,18 +159,19 @@ public final class LatencyBenchmark {
                         .build();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, new Configuration());
-        env.fromSource(
-                        KinesisSource.<Long>builder()
-                                .streamName(stream)
-                                .appName("bench-latency")
-                                .clientSettings(settings)
-                                .startingPosition(StartingPosition.trimHorizon())
-                                .deserializer(new PutNanos())
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "kinesis")
+        KinesisSourceBuilder<Long> source =
+                KinesisSource.<Long>builder()
+                        .streamName(stream)
+                        .appName("bench-latency")
+                        .clientSettings(settings)
+                        .startingPosition(StartingPosition.trimHorizon())
+                        .deserializer(new PutNanos());
+        if (efo) {
+            source.enhancedFanOut("bench-latency");
+        }
+        env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kinesis")
                 .addSink(new LatencySink());
-        JobClient job = env.executeAsync("latency");
+        JobClient job = env.executeAsync("latency " + mode);
         Thread.sleep(3000);
 
         // Producer: batches every 10 ms, keys spread over the shards.
@@ -174,25 +213,36 @@ public final class LatencyBenchmark {
         double max = n == 0 ? Double.NaN : l[n - 1] / 1e6;
         System.out.printf(
                 Locale.ROOT,
-                "Latency put->emit on %s, %d shards, %.0f records/s offered, parallelism %d,"
-                        + " idle poll 200 ms: %d samples, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                "Latency put->emit (%s) on %s, %d shards, %.0f records/s offered, parallelism"
+                        + " %d%s: %d samples, p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                mode,
                 endpoint,
                 shards,
                 actualRate,
                 parallelism,
+                efo ? "" : ", idle poll 200 ms",
                 n,
                 p50,
                 p99,
                 max);
-        System.out.printf(Locale.ROOT, "RESULT latency_p50.s%d.r%d %.1f ms%n", shards, rate, p50);
-        System.out.printf(Locale.ROOT, "RESULT latency_p99.s%d.r%d %.1f ms%n", shards, rate, p99);
+        List<String> results = new ArrayList<>();
+        if (!efo) {
+            results.add(
+                    String.format(
+                            Locale.ROOT, "RESULT latency_p50.s%d.r%d %.1f ms", shards, rate, p50));
+            results.add(
+                    String.format(
+                            Locale.ROOT, "RESULT latency_p99.s%d.r%d %.1f ms", shards, rate, p99));
+        }
+        results.add(String.format(Locale.ROOT, "RESULT latency.%s.p50 %.1f ms", mode, p50));
+        results.add(String.format(Locale.ROOT, "RESULT latency.%s.p99 %.1f ms", mode, p99));
         try {
             client.deleteStream(b -> b.streamName(stream));
         } catch (RuntimeException ignored) {
             // best effort
         }
         client.close();
-        System.exit(0);
+        return results;
     }
 
     private LatencyBenchmark() {}

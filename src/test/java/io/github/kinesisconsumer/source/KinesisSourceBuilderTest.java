@@ -30,6 +30,48 @@ class KinesisSourceBuilderTest {
     }
 
     @Test
+    void enhancedFanOutMisuseIsRejectedWithAMessageThatNamesTheFix() {
+        assertThatThrownBy(
+                        () ->
+                                valid().set(
+                                                KinesisSourceOptions.READER_TYPE,
+                                                KinesisSourceOptions.ReaderType.EFO)
+                                        .build())
+                .hasMessageContaining("is EFO but no consumer name is set")
+                .hasMessageContaining("enhancedFanOut(\"name\")");
+        assertThatThrownBy(() -> valid().enhancedFanOut(" ").build())
+                .hasMessageContaining("enhanced fan-out needs a stream consumer name");
+        assertThatThrownBy(() -> valid().enhancedFanOut("bad name!").build())
+                .hasMessageContaining("consumer name must be 1-128 characters");
+        assertThatThrownBy(() -> valid().set(KinesisSourceOptions.EFO_CONSUMER_NAME, "x").build())
+                .hasMessageContaining("kinesis.source.reader.type is POLLING");
+        assertThatThrownBy(
+                        () ->
+                                valid().enhancedFanOut("x")
+                                        .set(
+                                                KinesisSourceOptions
+                                                        .EFO_SUBSCRIPTION_HEALTH_TIMEOUT,
+                                                Duration.ZERO)
+                                        .build())
+                .hasMessageContaining("subscriptionHealthTimeout must be positive");
+        Configuration conf = new Configuration();
+        conf.setString("kinesis.source.reader.type", "EFO");
+        conf.setString("kinesis.source.efo.consumer-name", "from-conf");
+        conf.setString("kinesis.source.efo.subscription-health-timeout", "10 s");
+        KinesisSource<String> source = valid().configuration(conf).build();
+        assertThat(KinesisSource.fanOutOptions(source.config()).consumerName())
+                .isEqualTo("from-conf");
+        assertThat(KinesisSource.fanOutOptions(source.config()).subscriptionHealthTimeout())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(KinesisSource.fanOutOptions(valid().build().config())).isNull();
+        assertThatThrownBy(
+                        () ->
+                                io.github.kinesisconsumer.consumer.KinesisConsumer.builder()
+                                        .enhancedFanOut(""))
+                .hasMessageContaining("enhanced fan-out needs a stream consumer name");
+    }
+
+    @Test
     void misuseIsRejectedWithAMessageThatNamesTheFix() {
         assertThatThrownBy(() -> valid().streamName(null).build())
                 .hasMessageContaining("no stream: call streamName");

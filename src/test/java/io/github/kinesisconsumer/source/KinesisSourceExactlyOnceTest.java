@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
@@ -8,6 +9,7 @@ import io.github.kinesisconsumer.testing.WrittenRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.restartstrategy.RestartStrategies;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,12 +18,14 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,6 +58,33 @@ class KinesisSourceExactlyOnceTest {
         runAndCheck(KINESIS_LOCAL, stream, 8_000, 400);
     }
 
+    /**
+     * The same job reading by enhanced fan-out (SubscribeToShard over h2c on kinesis-local): the
+     * library registers the consumer at job start, it is ACTIVE while the job runs and gone after.
+     */
+    @Test
+    void kinesisLocal4Shards8000RecordsWithFailureEnhancedFanOut() throws Exception {
+        TestStream stream = KINESIS_LOCAL.createStream(4);
+        StreamConsumerRegistrar registrar =
+                new StreamConsumerRegistrar(KINESIS_LOCAL.client(), stream.ref());
+        runAndCheck(
+                KINESIS_LOCAL,
+                stream,
+                8_000,
+                400,
+                b -> b.enhancedFanOut("exactly-once-efo"),
+                () ->
+                        assertThat(registrar.describe("exactly-once-efo").consumerStatus())
+                                .isEqualTo(ConsumerStatus.ACTIVE));
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (registrar.describe("exactly-once-efo") != null && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(registrar.describe("exactly-once-efo"))
+                .as("the consumer the job registered is deregistered when it ends")
+                .isNull();
+    }
+
     @Test
     void kinesalite8Shards200kRecordsWithFailure() throws Exception {
         TestStream stream = KINESALITE.createStream(8);
@@ -63,6 +94,17 @@ class KinesisSourceExactlyOnceTest {
     private void runAndCheck(
             KinesisEmulatorExtension kinesis, TestStream stream, int records, int keys)
             throws Exception {
+        runAndCheck(kinesis, stream, records, keys, b -> b, () -> {});
+    }
+
+    private void runAndCheck(
+            KinesisEmulatorExtension kinesis,
+            TestStream stream,
+            int records,
+            int keys,
+            UnaryOperator<KinesisSourceBuilder<Tuple2<String, String>>> mode,
+            Runnable whileRunning)
+            throws Exception {
         // half the records before the job starts; the other half once a checkpoint completed and
         // the first half is counted, so the failure always hits mid-stream after a checkpoint
         int half = records / 2;
@@ -71,13 +113,14 @@ class KinesisSourceExactlyOnceTest {
         env.setParallelism(2);
         env.enableCheckpointing(500);
         env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 500));
-        KinesisSource<org.apache.flink.api.java.tuple.Tuple2<String, String>> source =
-                KinesisSource.<org.apache.flink.api.java.tuple.Tuple2<String, String>>builder()
-                        .streamName(stream.name())
-                        .appName("exactly-once-test")
-                        .clientSettings(kinesis.clientSettings())
-                        .startingPosition(StartingPosition.trimHorizon())
-                        .deserializer(new KeyAndPayload())
+        KinesisSource<Tuple2<String, String>> source =
+                mode.apply(
+                                KinesisSource.<Tuple2<String, String>>builder()
+                                        .streamName(stream.name())
+                                        .appName("exactly-once-test")
+                                        .clientSettings(kinesis.clientSettings())
+                                        .startingPosition(StartingPosition.trimHorizon())
+                                        .deserializer(new KeyAndPayload()))
                         .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis")
                 .map(new FailOnce(half))
@@ -89,6 +132,7 @@ class KinesisSourceExactlyOnceTest {
         long start = System.nanoTime();
         try {
             waitForTotal(half, Duration.ofSeconds(180));
+            whileRunning.run();
             while (!FailOnce.CHECKPOINTED.get()) {
                 Thread.sleep(50);
             }

@@ -1,11 +1,13 @@
 package io.github.kinesisconsumer.source.enumerator;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.KinesisCallException;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.kinesis.ShardLister;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.kinesis.StreamNotFoundException;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.source.split.ShardSplit;
@@ -81,6 +83,9 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     private KinesisAsyncClient client;
     private ShardLister lister;
 
+    @Nullable private final FanOutOptions fanOut;
+    private volatile StreamConsumerRegistrar.Registration registration;
+
     public ShardEnumerator(
             SplitEnumeratorContext<ShardSplit> context,
             StreamRef stream,
@@ -92,6 +97,37 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             boolean bounded,
             long stopAtArrivalMillis,
             @Nullable KinesisEnumeratorState restored) {
+        this(
+                context,
+                stream,
+                clientSettings,
+                initialPosition,
+                appName,
+                checkpointStore,
+                discoveryInterval,
+                bounded,
+                stopAtArrivalMillis,
+                restored,
+                null);
+    }
+
+    /**
+     * An enumerator that, with {@code fanOut} set, finds or registers the stream consumer before
+     * the first shards are assigned, and deregisters it in {@link #close()} if it registered it.
+     */
+    public ShardEnumerator(
+            SplitEnumeratorContext<ShardSplit> context,
+            StreamRef stream,
+            ClientSettings clientSettings,
+            StartingPosition initialPosition,
+            String appName,
+            @Nullable CheckpointStoreFactory checkpointStore,
+            Duration discoveryInterval,
+            boolean bounded,
+            long stopAtArrivalMillis,
+            @Nullable KinesisEnumeratorState restored,
+            @Nullable FanOutOptions fanOut) {
+        this.fanOut = fanOut;
         this.context = context;
         this.stream = stream;
         this.clientSettings = clientSettings;
@@ -150,6 +186,9 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     /** Runs on a worker thread: reads only the volatile fields set by the coordinator thread. */
     private Discovery listNewShards() {
+        if (fanOut != null && registration == null) {
+            registerConsumer();
+        }
         if (listIncrementally) {
             return new Discovery(lister.listAfter(lastListedShardId), null);
         }
@@ -418,8 +457,41 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     @Override
     public void close() {
+        StreamConsumerRegistrar.Registration r = registration;
+        if (client != null && r != null && r.registeredHere() && fanOut.deregisterOnClose()) {
+            try {
+                new StreamConsumerRegistrar(client, stream).deregister(fanOut.consumerName());
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "could not deregister stream consumer '{}' of stream {}; deregister it by"
+                                + " hand",
+                        fanOut.consumerName(),
+                        stream,
+                        e);
+            }
+        }
         if (client != null) {
             client.close();
+        }
+    }
+
+    private void registerConsumer() {
+        try {
+            registration =
+                    new StreamConsumerRegistrar(client, stream)
+                            .registerIfMissing(fanOut.consumerName(), fanOut.registrationTimeout());
+        } catch (StreamNotFoundException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(
+                    "cannot find or register the stream consumer '"
+                            + fanOut.consumerName()
+                            + "' of stream "
+                            + stream
+                            + " for enhanced fan-out (does the role allow"
+                            + " kinesis:DescribeStreamConsumer and RegisterStreamConsumer?): "
+                            + (e.getCause() != null ? e.getCause() : e),
+                    e);
         }
     }
 }

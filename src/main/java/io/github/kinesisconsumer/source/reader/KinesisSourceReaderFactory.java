@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StreamRef;
@@ -26,6 +27,7 @@ public final class KinesisSourceReaderFactory {
             StreamRef stream,
             ClientSettings clientSettings,
             PollerOptions pollerOptions,
+            @Nullable FanOutOptions fanOutOptions,
             boolean deaggregate,
             KinesisDeserializationSchema<T> deserializer,
             Configuration config,
@@ -57,7 +59,12 @@ public final class KinesisSourceReaderFactory {
         return new KinesisSourceReader<>(
                 () ->
                         new ShardSplitReader(
-                                stream, clientSettings, pollerOptions, deaggregate, metrics),
+                                stream,
+                                clientSettings,
+                                pollerOptions,
+                                fanOutOptions,
+                                deaggregate,
+                                metrics),
                 new KinesisRecordEmitter<>(
                         deserializer,
                         config.get(KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS),

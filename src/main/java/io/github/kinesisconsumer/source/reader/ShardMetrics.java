@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Registers the reader's Kinesis metrics: per shard {@code millisBehindLatest} (group {@code
  * KinesisSource.shardId.<id>}), and per reader the GetRecords calls (count and rate per second),
- * throttled calls, transient errors, iterator refreshes, bytes read and the latest fetch latency.
+ * throttled calls, transient errors, iterator refreshes, bytes read and the latest fetch latency;
+ * with enhanced fan-out the subscriptions made, the silent ones renewed and closed-shard checks.
  */
 final class ShardMetrics {
 
@@ -32,6 +33,9 @@ final class ShardMetrics {
         kinesisGroup.gauge("iteratorRefreshes", (Gauge<Long>) poller::iteratorRefreshes);
         kinesisGroup.gauge("recordsFetched", (Gauge<Long>) poller::recordsFetched);
         kinesisGroup.gauge("bytesFetched", (Gauge<Long>) poller::bytesFetched);
+        kinesisGroup.gauge("subscriptions", (Gauge<Long>) poller::subscriptions);
+        kinesisGroup.gauge("silentSubscriptions", (Gauge<Long>) poller::silentSubscriptions);
+        kinesisGroup.gauge("closedShardProbes", (Gauge<Long>) poller::closedShardProbes);
         kinesisGroup.gauge(
                 "fetchLatencyMs", (Gauge<Long>) () -> poller.lastFetchLatencyNanos() / 1_000_000);
     }

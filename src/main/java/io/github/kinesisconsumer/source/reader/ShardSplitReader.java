@@ -1,12 +1,16 @@
 package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.FanOutOptions;
+import io.github.kinesisconsumer.kinesis.FanOutSubscriber;
 import io.github.kinesisconsumer.kinesis.FetchResult;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.RecordDecoder;
 import io.github.kinesisconsumer.kinesis.ShardPoller;
+import io.github.kinesisconsumer.kinesis.ShardReader;
+import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.source.split.ShardSplit;
 
@@ -16,24 +20,30 @@ import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsRemoval;
 
+import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+import javax.annotation.Nullable;
 
 import java.io.IOException;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads all shards of one reader concurrently through a {@link ShardPoller}; each {@link #fetch()}
- * hands over whatever has arrived. In bounded mode a shard finishes before the first record that
- * arrived at or after the stop time, or when it is caught up after that time.
+ * Reads all shards of one reader concurrently through a {@link ShardPoller}, or a {@link
+ * FanOutSubscriber} in enhanced fan-out mode (the consumer is looked up by name and waited for
+ * until ACTIVE; the enumerator registers it); each {@link #fetch()} hands over whatever has
+ * arrived. In bounded mode a shard finishes before the first record that arrived at or after the
+ * stop time, or when it is caught up after that time.
  */
 final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
 
     private final KinesisAsyncClient client;
-    private final ShardPoller poller;
+    private final ShardReader poller;
     private final RecordDecoder decoder;
     private final Map<String, ShardSplit> splits = new HashMap<>();
 
@@ -41,10 +51,19 @@ final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
             StreamRef stream,
             ClientSettings clientSettings,
             PollerOptions pollerOptions,
+            @Nullable FanOutOptions fanOut,
             boolean deaggregate,
             PollerMetrics metrics) {
-        this.client = clientSettings.createPollingClient();
-        this.poller = new ShardPoller(client, stream, pollerOptions, metrics);
+        if (fanOut == null) {
+            this.client = clientSettings.createPollingClient();
+            this.poller = new ShardPoller(client, stream, pollerOptions, metrics);
+        } else {
+            this.client = clientSettings.createAsyncClient(Protocol.HTTP2);
+            CompletableFuture<String> consumerArn =
+                    new StreamConsumerRegistrar(client, stream)
+                            .awaitActiveAsync(fanOut.consumerName(), fanOut.registrationTimeout());
+            this.poller = new FanOutSubscriber(client, stream, consumerArn, fanOut, metrics);
+        }
         this.decoder = new RecordDecoder(stream.name(), deaggregate);
     }
 

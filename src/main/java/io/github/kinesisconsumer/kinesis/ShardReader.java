@@ -1,0 +1,53 @@
+package io.github.kinesisconsumer.kinesis;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads many shards of one stream into one bounded buffer of {@link FetchResult}s: by polling
+ * ({@link ShardPoller}) or by enhanced fan-out subscriptions ({@link FanOutSubscriber}). Results of
+ * one shard come out in order; a result with {@link FetchResult#isShardEnd()} is the shard's last.
+ */
+public interface ShardReader extends AutoCloseable {
+
+    /** Starts reading {@code shardId} from {@code position}. */
+    void addShard(String shardId, StartingPosition position);
+
+    /** Stops reading a shard; results already read for it may still come out of poll. */
+    void removeShard(String shardId);
+
+    /** Stops fetching a shard until {@link #resume}; the shard keeps its position. */
+    void pause(String shardId);
+
+    /** Resumes a shard paused with {@link #pause}. */
+    void resume(String shardId);
+
+    /**
+     * Waits up to {@code timeout} for results, then returns all that are ready (maybe none, on
+     * timeout or {@link #wakeup()}); their bytes leave the buffer at once.
+     *
+     * @throws KinesisCallException when a shard failed with an error that is not retried
+     */
+    List<FetchResult> poll(long timeout, TimeUnit unit) throws InterruptedException;
+
+    /**
+     * Like {@link #poll}, but the bytes of the returned results stay counted against the buffer
+     * bound until {@link #release released}.
+     */
+    List<FetchResult> pollHeld(long timeout, TimeUnit unit) throws InterruptedException;
+
+    /** Gives back the bytes of results taken with {@link #pollHeld}. */
+    void release(long bytes);
+
+    /** Makes a blocked poll return at once. */
+    void wakeup();
+
+    /** Bytes read and not yet taken (or taken with {@link #pollHeld} and not released). */
+    long bufferedBytes();
+
+    /** The reader's counters. */
+    PollerMetrics metrics();
+
+    @Override
+    void close();
+}
