@@ -5,6 +5,9 @@
 #   scripts/services.sh stop   [service...]   stop what this script started (pid files in .local/run)
 #   scripts/services.sh status [service...]   one line per service: name, endpoint, up/down
 #   scripts/services.sh env    [service...]   export lines for the endpoints (eval "$(... env)")
+#   scripts/services.sh install               install the emulators' npm packages into .local/npm
+#                                             (tests that run an emulator of their own need them
+#                                             even when the shared ones already answer)
 #
 # Services (no service argument = all of them):
 #   kinesis-local  kinesis-mock emulator (npm kinesis-local, pinned in scripts/npm)  port $KINESIS_LOCAL_PORT (4567)
@@ -520,6 +523,7 @@ main() {
     stop) cmd_stop ;;
     status) cmd_status ;;
     env) cmd_env ;;
+    install) ensure_npm ;;
     -h|--help|help) usage ;;
     *) usage ;;
   esac

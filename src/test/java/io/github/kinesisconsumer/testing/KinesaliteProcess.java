@@ -147,8 +147,34 @@ public final class KinesaliteProcess implements AutoCloseable {
         if (main != null && new File(main, relative + "/cli.js").isFile()) {
             return new File(main, relative);
         }
+        install();
+        if (new File(own, "cli.js").isFile()) {
+            return own;
+        }
         throw new IllegalStateException(
-                "kinesalite is not installed in " + own + "; run scripts/services.sh start");
+                "kinesalite is not installed in " + own + "; run scripts/services.sh install");
+    }
+
+    /** Installs the pinned npm packages with the project's script (the shared emulator may run). */
+    private static void install() {
+        try {
+            Process p =
+                    new ProcessBuilder(
+                                    "bash",
+                                    ProjectDir.file("scripts/services.sh").getPath(),
+                                    "install")
+                            .directory(ProjectDir.root())
+                            .inheritIO()
+                            .start();
+            if (!p.waitFor(300, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run scripts/services.sh install", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** For a git worktree, the main checkout (from {@code .git}: "gitdir: X/.git/worktrees/n"). */
