@@ -3,12 +3,10 @@ package io.github.kinesisconsumer.testing;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.util.concurrent.TimeUnit;
 
 /** The Kinesis emulators started by {@code scripts/services.sh}. */
 public enum Emulator {
@@ -48,22 +46,11 @@ public enum Emulator {
         if (reachable()) {
             return;
         }
-        File script = ProjectDir.file("scripts/services.sh");
-        try {
-            Process p =
-                    new ProcessBuilder("bash", script.getAbsolutePath(), "start", serviceName)
-                            .directory(ProjectDir.root())
-                            .inheritIO()
-                            .start();
-            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(
-                        "scripts/services.sh start " + serviceName + " failed");
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + script, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        if (ServicesScript.run("start", serviceName) != 0) {
+            throw new IllegalStateException(
+                    "scripts/services.sh start "
+                            + serviceName
+                            + " failed; see target/services-from-tests.log");
         }
         if (!reachable()) {
             throw new IllegalStateException(

@@ -157,24 +157,7 @@ public final class KinesaliteProcess implements AutoCloseable {
 
     /** Installs the pinned npm packages with the project's script (the shared emulator may run). */
     private static void install() {
-        try {
-            Process p =
-                    new ProcessBuilder(
-                                    "bash",
-                                    ProjectDir.file("scripts/services.sh").getPath(),
-                                    "install")
-                            .directory(ProjectDir.root())
-                            .inheritIO()
-                            .start();
-            if (!p.waitFor(300, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run scripts/services.sh install", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        ServicesScript.run("install");
     }
 
     /** For a git worktree, the main checkout (from {@code .git}: "gitdir: X/.git/worktrees/n"). */

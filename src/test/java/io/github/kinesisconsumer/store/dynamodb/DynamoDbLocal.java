@@ -2,13 +2,12 @@ package io.github.kinesisconsumer.store.dynamodb;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
+import io.github.kinesisconsumer.testing.ServicesScript;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.util.concurrent.TimeUnit;
 
 /**
  * DynamoDB Local as started by {@code scripts/services.sh} ({@code KC_DYNAMODB_ENDPOINT}, default
@@ -46,13 +45,7 @@ final class DynamoDbLocal {
         if (reachable()) {
             return;
         }
-        File script = projectFile("scripts/services.sh");
-        Process p =
-                new ProcessBuilder("bash", script.getAbsolutePath(), "start", "dynamodb")
-                        .directory(script.getParentFile().getParentFile())
-                        .inheritIO()
-                        .start();
-        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0 || !reachable()) {
+        if (ServicesScript.run("start", "dynamodb") != 0 || !reachable()) {
             throw new IllegalStateException(
                     "DynamoDB Local is not reachable at "
                             + endpoint()
@@ -68,17 +61,5 @@ final class DynamoDbLocal {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static File projectFile(String relative) {
-        File dir = new File(System.getProperty("user.dir")).getAbsoluteFile();
-        while (dir != null) {
-            File f = new File(dir, relative);
-            if (f.isFile()) {
-                return f;
-            }
-            dir = dir.getParentFile();
-        }
-        throw new IllegalStateException("cannot find " + relative + " above user.dir");
     }
 }
