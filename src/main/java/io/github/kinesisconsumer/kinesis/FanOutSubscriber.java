@@ -25,9 +25,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +51,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FanOutSubscriber implements ShardReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanOutSubscriber.class);
-    private static final Object WAKEUP = new Object();
 
     private final KinesisAsyncClient client;
     private final StreamRef stream;
@@ -64,7 +61,7 @@ public final class FanOutSubscriber implements ShardReader {
     private final long probeNanos;
     private final long spacingNanos;
     private final ScheduledThreadPoolExecutor scheduler;
-    private final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
+    private final ResultQueue results = new ResultQueue();
     private final AtomicLong bufferedBytes = new AtomicLong();
 
     /** Shard state, touched only on the scheduler thread. */
@@ -191,7 +188,7 @@ public final class FanOutSubscriber implements ShardReader {
 
     @Override
     public void wakeup() {
-        results.add(WAKEUP);
+        results.wakeup();
     }
 
     @Override
@@ -226,32 +223,7 @@ public final class FanOutSubscriber implements ShardReader {
 
     private List<FetchResult> poll(long timeout, TimeUnit unit, boolean autoRelease)
             throws InterruptedException {
-        List<FetchResult> out = new ArrayList<>();
-        Object first = results.poll(timeout, unit);
-        if (first == null) {
-            return out;
-        }
-        List<Object> taken = new ArrayList<>();
-        taken.add(first);
-        results.drainTo(taken);
-        long taking = 0;
-        RuntimeException failure = null;
-        for (Object item : taken) {
-            if (item instanceof FetchResult) {
-                FetchResult result = (FetchResult) item;
-                taking += result.bytes();
-                out.add(result);
-            } else if (item instanceof RuntimeException && failure == null) {
-                failure = (RuntimeException) item;
-            }
-        }
-        if (autoRelease) {
-            release(taking);
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return out;
+        return results.take(timeout, unit, autoRelease ? this::release : bytes -> {});
     }
 
     private void run(Runnable task) {
@@ -292,7 +264,7 @@ public final class FanOutSubscriber implements ShardReader {
                             + " is not usable: "
                             + cause;
             LOG.error(message);
-            results.add(new KinesisCallException(message, cause));
+            results.fail(new KinesisCallException(message, cause));
             return;
         }
         consumerArn = arn;
@@ -548,7 +520,7 @@ public final class FanOutSubscriber implements ShardReader {
                                 ? " (was the stream, shard or stream consumer deleted?)"
                                 : KinesisErrors.hint(cause, "the configured endpoint"));
         LOG.error(message);
-        results.add(new KinesisCallException(message, cause));
+        results.fail(new KinesisCallException(message, cause));
     }
 
     private static boolean isRetryable(Throwable cause) {

@@ -17,9 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +40,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ShardPoller implements ShardReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardPoller.class);
-    private static final Object WAKEUP = new Object();
 
     /**
      * Heap a fetched record costs beyond its payload (the SDK record, its sequence number and
@@ -64,7 +61,7 @@ public final class ShardPoller implements ShardReader {
     private final long firstReservation;
 
     private final ScheduledExecutorService scheduler;
-    private final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
+    private final ResultQueue results = new ResultQueue();
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicLong reservedBytes = new AtomicLong();
     private final PollerMetrics metrics;
@@ -206,38 +203,13 @@ public final class ShardPoller implements ShardReader {
 
     private List<FetchResult> poll(long timeout, TimeUnit unit, boolean autoRelease)
             throws InterruptedException {
-        List<FetchResult> out = new ArrayList<>();
-        Object first = results.poll(timeout, unit);
-        if (first == null) {
-            return out;
-        }
-        List<Object> taken = new ArrayList<>();
-        taken.add(first);
-        results.drainTo(taken);
-        long released = 0;
-        RuntimeException failure = null;
-        for (Object item : taken) {
-            if (item instanceof FetchResult) {
-                FetchResult result = (FetchResult) item;
-                released += result.bytes();
-                out.add(result);
-            } else if (item instanceof RuntimeException && failure == null) {
-                failure = (RuntimeException) item;
-            }
-        }
-        if (autoRelease) {
-            release(released);
-        }
-        if (failure != null) {
-            throw failure;
-        }
-        return out;
+        return results.take(timeout, unit, autoRelease ? this::release : bytes -> {});
     }
 
     /** Makes a blocked {@link #poll} return at once. */
     @Override
     public void wakeup() {
-        results.add(WAKEUP);
+        results.wakeup();
     }
 
     /**
@@ -483,7 +455,7 @@ public final class ShardPoller implements ShardReader {
                                 ? " (was the stream or shard deleted?)"
                                 : KinesisErrors.hint(cause, "the configured endpoint"));
         LOG.error(message);
-        results.add(new KinesisCallException(message, cause));
+        results.fail(new KinesisCallException(message, cause));
     }
 
     private static final class Cursor {
