@@ -253,10 +253,12 @@ start_managed() {
       ;;
     kinesalite)
       ensure_npm
-      # kinesalite 3.3.3 has no --host flag: loopback-only.cjs binds it to 127.0.0.1.
+      # kinesalite 3.3.3 has no --host flag: loopback-only.cjs binds it to 127.0.0.1;
+      # kinesalite-fixes.cjs answers AT_TIMESTAMP on a quiet shard (it would hang).
       # No --path: in memory. --shardLimit is the per-account limit it enforces.
       spawn "$svc" "$NPM_DIR/node_modules/kinesalite" env BIND_HOST="$HOST" \
-        node --require "$SCRIPTS/npm/loopback-only.cjs" cli.js \
+        node --require "$SCRIPTS/npm/loopback-only.cjs" \
+        --require "$SCRIPTS/npm/kinesalite-fixes.cjs" cli.js \
         --port "$KINESALITE_PORT" --createStreamMs 0 --deleteStreamMs 0 --updateStreamMs 0 \
         --shardLimit "${KINESALITE_SHARD_LIMIT:-20000}"
       ;;

@@ -352,7 +352,7 @@ final class ScanRun {
         if (!knownAtStart.contains(shardId) || !lineage.parentsOf(shardId).isEmpty()) {
             return StartingPosition.trimHorizon();
         }
-        return consumer.startingPosition();
+        return consumer.startingPosition().pinnedAt(Instant.ofEpochMilli(startMillis));
     }
 
     private StartingPosition positionFor(String shardId) {
@@ -362,11 +362,7 @@ final class ScanRun {
         if (!knownAtStart.contains(shardId)) {
             return StartingPosition.trimHorizon();
         }
-        StartingPosition configured = consumer.startingPosition();
-        if (!lineage.parentsOf(shardId).isEmpty() && onlyShard == null) {
-            return configured.deferredFrom(Instant.ofEpochMilli(startMillis));
-        }
-        return configured;
+        return consumer.startingPosition().pinnedAt(Instant.ofEpochMilli(startMillis));
     }
 
     void writeCheckpoint(String shardId, Checkpoint checkpoint) {

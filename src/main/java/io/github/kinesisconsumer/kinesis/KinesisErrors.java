@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.kinesis;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KmsThrottlingException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
@@ -107,6 +108,17 @@ final class KinesisErrors {
     }
 
     /** 5xx answers, timeouts and network failures: worth a retry after a pause. */
+    /**
+     * An AT_TIMESTAMP iterator asked for a moment the service's clock has not reached yet (the
+     * caller's clock is ahead): taking it again a little later succeeds.
+     */
+    static boolean isTimestampAhead(Throwable t) {
+        t = unwrap(t);
+        return t instanceof InvalidArgumentException
+                && t.getMessage() != null
+                && t.getMessage().contains("cannot be greater than the currentTimestamp");
+    }
+
     static boolean isTransient(Throwable t) {
         t = unwrap(t);
         if (isThrottling(t)) {

@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -109,9 +110,13 @@ public final class ShardPoller implements ShardReader {
         return metrics;
     }
 
-    /** Starts polling {@code shardId} from {@code position}. */
+    /**
+     * Starts polling {@code shardId} from {@code position}; LATEST is pinned to now, so an iterator
+     * taken again later starts at the same moment.
+     */
     @Override
-    public void addShard(String shardId, StartingPosition position) {
+    public void addShard(String shardId, StartingPosition requested) {
+        StartingPosition position = requested.pinnedAt(Instant.now());
         scheduler.execute(
                 () -> {
                     if (cursors.containsKey(shardId)) {
@@ -421,6 +426,18 @@ public final class ShardPoller implements ShardReader {
                     cursor.lastSequenceNumber != null ? cursor.lastSequenceNumber : cursor.start);
             cursor.iterator = null;
             schedule(cursor, 0);
+            return;
+        }
+        if (KinesisErrors.isTimestampAhead(cause)) {
+            metrics.transientErrors.increment();
+            LOG.warn(
+                    "{} on shard {} of stream {}: the service's clock is behind the start time {}"
+                            + " (records before it are not to be read); retrying in 1 s",
+                    call,
+                    cursor.shardId,
+                    stream,
+                    cursor.start);
+            schedule(cursor, TimeUnit.SECONDS.toNanos(1));
             return;
         }
         if (KinesisErrors.isTransient(cause)) {

@@ -77,12 +77,18 @@ public final class StartingPosition implements Serializable {
     }
 
     /**
-     * This position for a shard read only later, once its parents are done: LATEST would skip what
-     * is written to the shard meanwhile, so it becomes AT_TIMESTAMP({@code since}); any other
-     * position is returned as it is.
+     * This position with LATEST pinned to the moment {@code at}: AT_TIMESTAMP({@code at}). LATEST
+     * asks for the tip of the shard whenever an iterator is taken, so a position kept as LATEST
+     * would skip what was written before a restore, an iterator refresh, or a shard that is read
+     * only once its parents are done. Any other position is returned as it is.
      */
+    public StartingPosition pinnedAt(Instant at) {
+        return type == Type.LATEST ? atTimestamp(at) : this;
+    }
+
+    /** Same as {@link #pinnedAt}. */
     public StartingPosition deferredFrom(Instant since) {
-        return type == Type.LATEST ? atTimestamp(since) : this;
+        return pinnedAt(since);
     }
 
     /** The fallback of a {@link Type#FROM_STORE} position, else null. */

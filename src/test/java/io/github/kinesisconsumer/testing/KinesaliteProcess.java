@@ -97,6 +97,9 @@ public final class KinesaliteProcess implements AutoCloseable {
                                         "--require",
                                         ProjectDir.file("scripts/npm/loopback-only.cjs")
                                                 .getAbsolutePath(),
+                                        "--require",
+                                        ProjectDir.file("scripts/npm/kinesalite-fixes.cjs")
+                                                .getAbsolutePath(),
                                         "cli.js",
                                         "--port",
                                         Integer.toString(port),

@@ -186,11 +186,12 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     /** Runs on a worker thread: reads only the volatile fields set by the coordinator thread. */
     private Discovery listNewShards() {
+        long startedMillis = System.currentTimeMillis();
         if (fanOut != null && registration == null) {
             registerConsumer();
         }
         if (listIncrementally) {
-            return new Discovery(lister.listAfter(lastListedShardId), null);
+            return new Discovery(lister.listAfter(lastListedShardId), null, startedMillis);
         }
         List<ShardInfo> shards = lister.listAll();
         Map<String, Checkpoint> fromStore = null;
@@ -213,17 +214,22 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
                     appName,
                     stream);
         }
-        return new Discovery(shards, fromStore);
+        return new Discovery(shards, fromStore, startedMillis);
     }
 
-    /** What one listing found, and (first listing only) the stored checkpoints. */
+    /** What one listing found, when it started, and (first listing only) the stored checkpoints. */
     private static final class Discovery {
         final List<ShardInfo> shards;
         @Nullable final Map<String, Checkpoint> stored;
+        final long startedMillis;
 
-        Discovery(List<ShardInfo> shards, @Nullable Map<String, Checkpoint> stored) {
+        Discovery(
+                List<ShardInfo> shards,
+                @Nullable Map<String, Checkpoint> stored,
+                long startedMillis) {
             this.shards = shards;
             this.stored = stored;
+            this.startedMillis = startedMillis;
         }
     }
 
@@ -266,14 +272,13 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             stored = new StoredPositions(discovery.stored);
             markFinishedFromStore();
         }
-        long now = System.currentTimeMillis();
         for (ShardInfo shard : fresh) {
             if (assigned.contains(shard.shardId())
                     || finished.contains(shard.shardId())
                     || unassigned.containsKey(shard.shardId())) {
                 continue;
             }
-            StartingPosition position = positionForNewShard(shard, now);
+            StartingPosition position = positionForNewShard(shard, discovery.startedMillis);
             unassigned.put(
                     shard.shardId(),
                     new ShardSplit(
@@ -303,11 +308,11 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     /**
      * Shards found after the first discovery start at TRIM_HORIZON. At the first discovery a shard
-     * gets the configured position, except with LATEST for a shard that must wait for its parents:
-     * it starts at the discovery time instead, so records written to it while the parents are read
-     * are not skipped.
+     * gets the configured position (or its stored checkpoint), with LATEST pinned to the time the
+     * discovery started: the split keeps that moment, so a restore, an iterator refresh or a shard
+     * read only after its parents never skips what arrived since.
      */
-    private StartingPosition positionForNewShard(ShardInfo shard, long nowMillis) {
+    private StartingPosition positionForNewShard(ShardInfo shard, long discoveryMillis) {
         if (initialDiscoveryDone) {
             return StartingPosition.trimHorizon();
         }
@@ -318,10 +323,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             }
             base = base.fallback();
         }
-        if (!lineage.isReady(shard.shardId(), finished::contains)) {
-            return base.deferredFrom(java.time.Instant.ofEpochMilli(nowMillis));
-        }
-        return base;
+        return base.pinnedAt(java.time.Instant.ofEpochMilli(discoveryMillis));
     }
 
     private void markFinishedFromStore() {

@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.enumerator.ShardsFinishedEvent;
 import io.github.kinesisconsumer.source.split.ShardSplit;
 import io.github.kinesisconsumer.source.split.ShardSplitState;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.annotation.Nullable;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +64,7 @@ public final class KinesisSourceReader<T>
                 alreadyFinished.add(split.shardId());
             } else {
                 shardMetrics.register(split.shardId());
-                toRead.add(split);
+                toRead.add(pinned(split));
             }
         }
         if (!alreadyFinished.isEmpty()) {
@@ -72,6 +74,19 @@ public final class KinesisSourceReader<T>
         if (!toRead.isEmpty()) {
             super.addSplits(toRead);
         }
+    }
+
+    /**
+     * A split still at LATEST (restored from the state of an older version, which did not pin it)
+     * is pinned to now, so its state never asks for the tip of the shard again.
+     */
+    private static ShardSplit pinned(ShardSplit split) {
+        if (split.startingPosition().type() != StartingPosition.Type.LATEST) {
+            return split;
+        }
+        ShardSplit at = split.withPosition(split.startingPosition().pinnedAt(Instant.now()));
+        LOG.info("shard {} starts at LATEST; pinned to {}", split.shardId(), at.startingPosition());
+        return at;
     }
 
     @Override

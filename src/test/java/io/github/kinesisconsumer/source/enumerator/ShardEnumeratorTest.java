@@ -66,7 +66,9 @@ class ShardEnumeratorTest {
         assertThat(ctx.getOneTimeCallables()).isEmpty();
         assertThat(ctx.getSplitsAssignmentSequence()).as("nothing before the listing").isEmpty();
 
+        long listedFrom = System.currentTimeMillis();
         ctx.runPeriodicCallable(0);
+        long listedUntil = System.currentTimeMillis();
 
         Map<Integer, List<ShardSplit>> byReader = assignedByReader(ctx, 0);
         assertThat(byReader.keySet()).containsExactly(0, 1);
@@ -80,7 +82,11 @@ class ShardEnumeratorTest {
         assertThat(all)
                 .allSatisfy(
                         s -> {
-                            assertThat(s.startingPosition()).isEqualTo(StartingPosition.latest());
+                            assertThat(s.startingPosition().type())
+                                    .as("LATEST is pinned to the discovery time")
+                                    .isEqualTo(StartingPosition.Type.AT_TIMESTAMP);
+                            assertThat(s.startingPosition().timestamp().toEpochMilli())
+                                    .isBetween(listedFrom, listedUntil);
                             assertThat(s.parentShardIds()).isEmpty();
                             assertThat(s.isBounded()).isFalse();
                             assertThat(s.stopAtArrivalMillis()).isEqualTo(ShardSplit.NO_STOP);
