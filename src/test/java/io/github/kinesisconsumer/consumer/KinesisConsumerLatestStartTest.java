@@ -1,13 +1,12 @@
 package io.github.kinesisconsumer.consumer;
 
-import io.github.kinesisconsumer.kinesis.ClientSettings;
-import io.github.kinesisconsumer.kinesis.Credentials;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 import io.github.kinesisconsumer.testing.Emulator;
 import io.github.kinesisconsumer.testing.Fault;
 import io.github.kinesisconsumer.testing.FaultProxy;
 import io.github.kinesisconsumer.testing.FaultRule;
+import io.github.kinesisconsumer.testing.KinesaliteProcess;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
@@ -45,7 +44,7 @@ class KinesisConsumerLatestStartTest {
                         KinesisConsumer.builder()
                                 .streamName(stream.name())
                                 .appName("latest-start-" + stream.name())
-                                .clientSettings(proxied(proxy))
+                                .clientSettings(KinesaliteProcess.settingsFor(proxy.endpoint()))
                                 .checkpointStore(new InMemoryCheckpointStore())
                                 .pollerOptions(
                                         PollerOptions.builder()
@@ -85,14 +84,5 @@ class KinesisConsumerLatestStartTest {
             assertThat(expire.shardsHit()).containsExactlyInAnyOrderElementsOf(stream.shardIds());
             assertThat(delivered).isEqualTo(expected);
         }
-    }
-
-    private static ClientSettings proxied(FaultProxy proxy) {
-        return ClientSettings.builder()
-                .region("us-east-1")
-                .endpoint(proxy.endpoint())
-                .credentials(Credentials.basic("local", "local"))
-                .cborEnabled(false)
-                .build();
     }
 }

@@ -1,11 +1,10 @@
 package io.github.kinesisconsumer.source;
 
-import io.github.kinesisconsumer.kinesis.ClientSettings;
-import io.github.kinesisconsumer.kinesis.Credentials;
 import io.github.kinesisconsumer.testing.Emulator;
 import io.github.kinesisconsumer.testing.Fault;
 import io.github.kinesisconsumer.testing.FaultProxy;
 import io.github.kinesisconsumer.testing.FaultRule;
+import io.github.kinesisconsumer.testing.KinesaliteProcess;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
@@ -132,7 +131,7 @@ class KinesisSourceLatestStartTest {
                 KinesisSource.<Tuple2<String, String>>builder()
                         .streamName(stream.name())
                         .appName("latest-start")
-                        .clientSettings(proxiedSettings(proxy))
+                        .clientSettings(KinesaliteProcess.settingsFor(proxy.endpoint()))
                         .deserializer(new KeyAndPayload())
                         .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis")
@@ -141,15 +140,6 @@ class KinesisSourceLatestStartTest {
                 .process(new KeyedCounts.Count())
                 .addSink(new KeyedCounts.LatestSink());
         return env.executeAsync("latest-start " + stream.name());
-    }
-
-    private static ClientSettings proxiedSettings(FaultProxy proxy) {
-        return ClientSettings.builder()
-                .region("us-east-1")
-                .endpoint(proxy.endpoint())
-                .credentials(Credentials.basic("local", "local"))
-                .cborEnabled(false)
-                .build();
     }
 
     /** Two GetRecords per shard have passed: each shard's first iterator is in use. */
