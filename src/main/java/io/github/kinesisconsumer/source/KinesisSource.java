@@ -200,7 +200,9 @@ public final class KinesisSource<T>
                         stopAt,
                         checkpoint,
                         fanOutOptions(config))
-                .listShardsAttempts(config.get(KinesisSourceOptions.LIST_SHARDS_ATTEMPTS));
+                .listShardsAttempts(config.get(KinesisSourceOptions.LIST_SHARDS_ATTEMPTS))
+                .readerRegistrationTimeout(
+                        config.get(KinesisSourceOptions.READER_REGISTRATION_TIMEOUT));
     }
 
     @Override

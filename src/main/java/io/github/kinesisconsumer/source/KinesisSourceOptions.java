@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.ShardLister;
+import io.github.kinesisconsumer.source.enumerator.ShardEnumerator;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -32,6 +33,17 @@ public final class KinesisSourceOptions {
                                     + " that still fails is logged and discovery runs again at"
                                     + " the next interval; fewer attempts free the enumerator's"
                                     + " worker thread sooner.");
+
+    public static final ConfigOption<Duration> READER_REGISTRATION_TIMEOUT =
+            ConfigOptions.key("kinesis.source.reader-registration-timeout")
+                    .durationType()
+                    .defaultValue(ShardEnumerator.DEFAULT_REGISTRATION_TIMEOUT)
+                    .withDescription(
+                            "How long the first shard assignment waits for every reader of the"
+                                    + " job to register, and the shards of a failed reader wait"
+                                    + " for it to come back, before they go to the readers that"
+                                    + " are there. Assigning before all readers registered would"
+                                    + " leave the first readers with every shard.");
 
     public static final ConfigOption<Integer> GET_RECORDS_LIMIT =
             ConfigOptions.key("kinesis.source.get-records.limit")

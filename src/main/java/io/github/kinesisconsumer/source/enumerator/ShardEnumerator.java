@@ -54,6 +54,9 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardEnumerator.class);
 
+    /** How long the first assignment waits for every reader to register, by default. */
+    public static final Duration DEFAULT_REGISTRATION_TIMEOUT = Duration.ofSeconds(30);
+
     private final SplitEnumeratorContext<ShardSplit> context;
     private final StreamRef stream;
     private final ClientSettings clientSettings;
@@ -69,7 +72,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     private final Set<String> assigned = new LinkedHashSet<>();
     private final Set<String> finished = new HashSet<>();
     private final Map<String, ShardSplit> unassigned = new LinkedHashMap<>();
-    private final ShardAssigner assigner = new ShardAssigner();
+    private ShardAssigner assigner = new ShardAssigner(DEFAULT_REGISTRATION_TIMEOUT);
+    private Duration registrationTimeout = DEFAULT_REGISTRATION_TIMEOUT;
     private final Map<String, long[]> recentFinishes = new HashMap<>();
     private final Set<Integer> noMoreSplitsSignalled = new HashSet<>();
     private boolean initialDiscoveryDone;
@@ -161,6 +165,16 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         return this;
     }
 
+    /**
+     * How long the first assignment waits for every reader to register, and a failed reader's
+     * shards wait for it to come back (default 30 s); set before {@link #start()}.
+     */
+    public ShardEnumerator readerRegistrationTimeout(Duration timeout) {
+        this.registrationTimeout = timeout;
+        this.assigner = new ShardAssigner(timeout);
+        return this;
+    }
+
     @Override
     public void start() {
         client = clientSettings.createAsyncClient();
@@ -174,6 +188,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
                     0,
                     Math.max(1, discoveryInterval.toMillis()));
         }
+        long waitMillis = Math.max(1, registrationTimeout.toMillis());
+        context.callAsync(() -> null, (none, error) -> assignReadySplits(), waitMillis, waitMillis);
     }
 
     private void discoverNow() {
@@ -336,7 +352,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     private void assignReadySplits() {
         Set<Integer> readers = context.registeredReaders().keySet();
-        if (!readers.isEmpty()) {
+        if (initialDiscoveryDone && assigner.mayAssign(readers, context.currentParallelism())) {
             Map<Integer, List<ShardSplit>> batch = new HashMap<>();
             Iterator<ShardSplit> it = unassigned.values().iterator();
             while (it.hasNext()) {
@@ -344,7 +360,10 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
                 if (!lineage.isReady(split.shardId(), finished::contains)) {
                     continue;
                 }
-                int reader = assigner.pick(readers);
+                int reader = assigner.pick(split.shardId(), readers);
+                if (reader == ShardAssigner.WAIT) {
+                    continue;
+                }
                 assigner.assigned(split.shardId(), reader);
                 batch.computeIfAbsent(reader, k -> new ArrayList<>()).add(split);
                 assigned.add(split.shardId());
@@ -355,6 +374,9 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
                 context.assignSplits(
                         new org.apache.flink.api.connector.source.SplitsAssignment<>(
                                 Map.of(e.getKey(), e.getValue())));
+            }
+            if (!batch.isEmpty()) {
+                LOG.info("shards per reader: {}", assigner.loads());
             }
         }
         signalNoMoreSplitsIfDone();
@@ -384,7 +406,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         LOG.info("reader {} failed; taking back {}", subtaskId, splits);
         for (ShardSplit split : splits) {
             assigned.remove(split.shardId());
-            assigner.released(split.shardId());
+            assigner.heldFor(split.shardId(), subtaskId);
             unassigned.put(split.shardId(), split);
         }
         Iterator<Map.Entry<String, long[]>> it = recentFinishes.entrySet().iterator();
@@ -415,6 +437,22 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     @Override
     public void handleSourceEvent(int subtaskId, SourceEvent sourceEvent) {
+        if (sourceEvent instanceof OwnedShardsEvent) {
+            List<String> owned = ((OwnedShardsEvent) sourceEvent).shardIds();
+            assigner.owns(subtaskId, owned);
+            for (String shardId : owned) {
+                if (unassigned.remove(shardId) != null) {
+                    LOG.warn(
+                            "reader {} reads {}, which was waiting for assignment",
+                            subtaskId,
+                            shardId);
+                }
+                assigned.add(shardId);
+            }
+            LOG.info("reader {} reads {} restored shard(s)", subtaskId, owned.size());
+            assignReadySplits();
+            return;
+        }
         if (!(sourceEvent instanceof ShardsFinishedEvent)) {
             LOG.warn("ignoring unknown event {} from reader {}", sourceEvent, subtaskId);
             return;

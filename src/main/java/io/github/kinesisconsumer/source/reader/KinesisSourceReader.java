@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.source.reader;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.source.enumerator.OwnedShardsEvent;
 import io.github.kinesisconsumer.source.enumerator.ShardsFinishedEvent;
 import io.github.kinesisconsumer.source.split.ShardSplit;
 import io.github.kinesisconsumer.source.split.ShardSplitState;
@@ -21,8 +22,10 @@ import javax.annotation.Nullable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +41,9 @@ public final class KinesisSourceReader<T>
 
     /** Finished splits, with the id of the first checkpoint whose reader state holds them. */
     private final Map<String, FinishedSplit> finishedSplits = new LinkedHashMap<>();
+
+    /** Shards being read, for the report to the enumerator at start. */
+    private final Set<String> reading = new LinkedHashSet<>();
 
     private final ShardMetrics shardMetrics;
     @Nullable private final CheckpointMirror mirror;
@@ -64,6 +70,7 @@ public final class KinesisSourceReader<T>
                 alreadyFinished.add(split.shardId());
             } else {
                 shardMetrics.register(split.shardId());
+                reading.add(split.shardId());
                 toRead.add(pinned(split));
             }
         }
@@ -89,10 +96,18 @@ public final class KinesisSourceReader<T>
         return at;
     }
 
+    /** Tells the enumerator which shards this reader restored, so it knows the reader's load. */
+    @Override
+    public void start() {
+        super.start();
+        context.sendSourceEventToCoordinator(new OwnedShardsEvent(new ArrayList<>(reading)));
+    }
+
     @Override
     protected void onSplitFinished(Map<String, ShardSplitState> finishedSplitIds) {
         List<String> ids = new ArrayList<>(finishedSplitIds.size());
         for (ShardSplitState state : finishedSplitIds.values()) {
+            reading.remove(state.split().shardId());
             ShardSplit split = state.toSplit().asFinished();
             finishedSplits.put(split.shardId(), new FinishedSplit(split));
             ids.add(split.shardId());

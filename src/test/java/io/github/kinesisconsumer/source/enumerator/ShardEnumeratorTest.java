@@ -41,6 +41,9 @@ class ShardEnumeratorTest {
     private static final String S1 = "shardId-000000000001";
     private static final String S2 = "shardId-000000000002";
 
+    /** Short, so tests can let a failed reader's shards go to another reader. */
+    private static final Duration REGISTRATION_TIMEOUT = Duration.ofMillis(200);
+
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @AfterEach
@@ -61,8 +64,9 @@ class ShardEnumeratorTest {
 
         enumerator.start();
         assertThat(ctx.getPeriodicCallables())
-                .as("a non-zero discovery interval lists periodically")
-                .hasSize(1);
+                .as(
+                        "a non-zero discovery interval lists periodically, beside the registration timer")
+                .hasSize(2);
         assertThat(ctx.getOneTimeCallables()).isEmpty();
         assertThat(ctx.getSplitsAssignmentSequence()).as("nothing before the listing").isEmpty();
 
@@ -103,35 +107,37 @@ class ShardEnumeratorTest {
     }
 
     @Test
-    void readerRegisteringAfterDiscoveryGetsShardsAtOnce() throws Throwable {
+    void readersRegisteringAfterDiscoveryShareTheShards() throws Throwable {
         TestStream stream = KINESIS.createStream(4);
         CountingContext ctx = context(2);
         ShardEnumerator enumerator =
                 enumerator(ctx, stream.ref(), StartingPosition.trimHorizon(), Duration.ZERO);
 
         enumerator.start();
-        assertThat(ctx.getPeriodicCallables()).as("Duration.ZERO lists once").isEmpty();
+        assertThat(ctx.getPeriodicCallables())
+                .as("Duration.ZERO lists once; only the registration timer is periodic")
+                .hasSize(1);
         assertThat(ctx.getOneTimeCallables()).hasSize(1);
         ctx.runNextOneTimeCallable();
         assertThat(ctx.getSplitsAssignmentSequence()).as("no reader yet").isEmpty();
 
         ctx.registerReader(new ReaderInfo(1, "host-1"));
         enumerator.addReader(1);
+        assertThat(ctx.getSplitsAssignmentSequence())
+                .as("one of two readers: the first assignment waits for the other")
+                .isEmpty();
 
-        assertThat(ctx.getOneTimeCallables()).as("no new listing needed").isEmpty();
-        Map<Integer, List<ShardSplit>> byReader = assignedByReader(ctx, 0);
-        assertThat(byReader.keySet()).containsExactly(1);
-        assertThat(ids(byReader.get(1))).containsExactlyInAnyOrderElementsOf(stream.shardIds());
-        assertThat(byReader.get(1))
-                .extracting(ShardSplit::startingPosition)
-                .containsOnly(StartingPosition.trimHorizon());
-
-        int before = ctx.getSplitsAssignmentSequence().size();
         ctx.registerReader(new ReaderInfo(0, "host-0"));
         enumerator.addReader(0);
-        assertThat(ctx.getSplitsAssignmentSequence())
-                .as("every shard is taken; a second late reader gets nothing")
-                .hasSize(before);
+        assertThat(ctx.getOneTimeCallables()).as("no new listing needed").isEmpty();
+        Map<Integer, List<ShardSplit>> byReader = assignedByReader(ctx, 0);
+        assertThat(byReader.keySet()).containsExactly(0, 1);
+        assertThat(byReader.get(0)).hasSize(2);
+        assertThat(byReader.get(1)).hasSize(2);
+        assertThat(ids(allAssigned(ctx, 0))).containsExactlyInAnyOrderElementsOf(stream.shardIds());
+        assertThat(allAssigned(ctx, 0))
+                .extracting(ShardSplit::startingPosition)
+                .containsOnly(StartingPosition.trimHorizon());
     }
 
     // ---------------------------------------------------------------- lineage
@@ -268,6 +274,10 @@ class ShardEnumeratorTest {
         ctx.unregisterReader(1);
         int before = ctx.getSplitsAssignmentSequence().size();
         enumerator.addSplitsBack(List.of(resumed), 1);
+        assertThat(ctx.getSplitsAssignmentSequence())
+                .as("the split waits for its reader to come back")
+                .hasSize(before);
+        expireRegistrationWait(ctx);
 
         Map<Integer, List<ShardSplit>> reassigned = assignedByReader(ctx, before);
         assertThat(reassigned.keySet()).as("only reader 0 is registered").containsExactly(0);
@@ -282,6 +292,7 @@ class ShardEnumeratorTest {
 
         ctx.registerReader(new ReaderInfo(1, "host-1"));
         enumerator.addReader(1);
+        expireRegistrationWait(ctx);
         assertThat(assignedByReader(ctx, before)).containsOnlyKeys(1);
         assertThat(assignedByReader(ctx, before).get(1)).containsExactly(resumed);
         assertThat(enumerator.snapshotState(2).unassignedSplits()).isEmpty();
@@ -374,6 +385,7 @@ class ShardEnumeratorTest {
         int other = 1 - owner;
         int beforeBack = ctx.getSplitsAssignmentSequence().size();
         enumerator.addSplitsBack(released, owner);
+        expireRegistrationWait(ctx);
 
         assertThat(enumerator.snapshotState(8).finishedShards()).contains(S1);
         Map<Integer, List<ShardSplit>> reassigned = assignedByReader(ctx, beforeBack);
@@ -494,7 +506,9 @@ class ShardEnumeratorTest {
         toClose.add(enumerator);
 
         enumerator.start();
-        assertThat(ctx.getPeriodicCallables()).as("bounded lists once, not periodically").isEmpty();
+        assertThat(ctx.getPeriodicCallables())
+                .as("bounded lists once; only the registration timer is periodic")
+                .hasSize(1);
         runAll(ctx);
         List<ShardSplit> first = allAssigned(ctx, 0);
         assertThat(ids(first)).containsExactlyInAnyOrder(S0, S1);
@@ -734,8 +748,15 @@ class ShardEnumeratorTest {
                         false,
                         ShardSplit.NO_STOP,
                         null);
+        enumerator.readerRegistrationTimeout(REGISTRATION_TIMEOUT);
         toClose.add(enumerator);
         return enumerator;
+    }
+
+    /** Lets the registration timeout pass and runs the enumerator's timer (the last periodic). */
+    private static void expireRegistrationWait(CountingContext ctx) throws Throwable {
+        Thread.sleep(REGISTRATION_TIMEOUT.toMillis() + 20);
+        ctx.runPeriodicCallable(ctx.getPeriodicCallables().size() - 1);
     }
 
     private static void runAll(CountingContext ctx) throws Throwable {
@@ -751,7 +772,7 @@ class ShardEnumeratorTest {
     }
 
     /** Splits assigned from position {@code from} of the assignment sequence on, per reader. */
-    private static Map<Integer, List<ShardSplit>> assignedByReader(CountingContext ctx, int from) {
+    static Map<Integer, List<ShardSplit>> assignedByReader(CountingContext ctx, int from) {
         Map<Integer, List<ShardSplit>> out = new TreeMap<>();
         List<SplitsAssignment<ShardSplit>> seq = ctx.getSplitsAssignmentSequence();
         for (SplitsAssignment<ShardSplit> a : seq.subList(from, seq.size())) {
@@ -784,7 +805,7 @@ class ShardEnumeratorTest {
         return owner;
     }
 
-    private static List<String> ids(List<ShardSplit> splits) {
+    static List<String> ids(List<ShardSplit> splits) {
         return splits.stream().map(ShardSplit::shardId).collect(Collectors.toList());
     }
 
