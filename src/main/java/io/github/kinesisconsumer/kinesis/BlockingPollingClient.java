@@ -7,6 +7,8 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,8 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The two calls a {@link ShardPoller} makes — GetShardIterator and GetRecords — answered by a
- * blocking HTTP client on a bounded pool of threads.
+ * The calls a {@link ShardPoller} makes — GetShardIterator, GetRecords, and ListShards to tell a
+ * missing shard from a missing stream — answered by a blocking HTTP client on a bounded pool of
+ * threads.
  *
  * <p>A blocking client parses a GetRecords answer as it streams off the socket; the asynchronous
  * client first gathers the whole answer (up to 10 MB) into a growing array and parses it after,
@@ -63,6 +66,11 @@ final class BlockingPollingClient implements KinesisAsyncClient {
     public CompletableFuture<GetShardIteratorResponse> getShardIterator(
             GetShardIteratorRequest request) {
         return call(() -> client.getShardIterator(request));
+    }
+
+    @Override
+    public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
+        return call(() -> client.listShards(request));
     }
 
     private <T> CompletableFuture<T> call(Supplier<T> blockingCall) {

@@ -23,6 +23,7 @@ public final class FanOutOptions implements Serializable {
     private final long maxBufferedBytes;
     private final Duration backoffBase;
     private final Duration backoffMax;
+    private final boolean failOnTrimmedPosition;
 
     private FanOutOptions(Builder b) {
         this.consumerName = b.consumerName;
@@ -34,6 +35,7 @@ public final class FanOutOptions implements Serializable {
         this.maxBufferedBytes = b.maxBufferedBytes;
         this.backoffBase = b.backoffBase;
         this.backoffMax = b.backoffMax;
+        this.failOnTrimmedPosition = b.failOnTrimmedPosition;
     }
 
     /** Options for the stream consumer {@code consumerName}, with defaults for the rest. */
@@ -89,6 +91,11 @@ public final class FanOutOptions implements Serializable {
         return new Backoff(backoffBase, backoffMax);
     }
 
+    /** See {@link PollerOptions#failOnTrimmedPosition()}. */
+    public boolean failOnTrimmedPosition() {
+        return failOnTrimmedPosition;
+    }
+
     /** A builder starting from these options. */
     public Builder toBuilder() {
         return new Builder(consumerName)
@@ -98,7 +105,8 @@ public final class FanOutOptions implements Serializable {
                 .registrationTimeout(registrationTimeout)
                 .deregisterOnClose(deregisterOnClose)
                 .maxBufferedBytes(maxBufferedBytes)
-                .backoff(backoffBase, backoffMax);
+                .backoff(backoffBase, backoffMax)
+                .failOnTrimmedPosition(failOnTrimmedPosition);
     }
 
     @Override
@@ -127,6 +135,7 @@ public final class FanOutOptions implements Serializable {
         private long maxBufferedBytes = 64L * 1024 * 1024;
         private Duration backoffBase = Duration.ofMillis(200);
         private Duration backoffMax = Duration.ofSeconds(10);
+        private boolean failOnTrimmedPosition;
 
         private Builder(String consumerName) {
             this.consumerName = consumerName;
@@ -159,6 +168,12 @@ public final class FanOutOptions implements Serializable {
 
         public Builder maxBufferedBytes(long bytes) {
             this.maxBufferedBytes = bytes;
+            return this;
+        }
+
+        /** See {@link PollerOptions#failOnTrimmedPosition()}. */
+        public Builder failOnTrimmedPosition(boolean fail) {
+            this.failOnTrimmedPosition = fail;
             return this;
         }
 

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponse;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -53,6 +54,7 @@ public final class FanOutSubscriber implements ShardReader {
     private static final Logger LOG = LoggerFactory.getLogger(FanOutSubscriber.class);
 
     private final KinesisAsyncClient client;
+    private final ShardRetention retention;
     private final StreamRef stream;
     private final FanOutOptions options;
     private final Backoff backoff;
@@ -83,6 +85,7 @@ public final class FanOutSubscriber implements ShardReader {
             FanOutOptions options,
             PollerMetrics metrics) {
         this.client = client;
+        this.retention = new ShardRetention(client, stream);
         this.stream = stream;
         this.options = options;
         this.backoff = options.backoff();
@@ -113,23 +116,44 @@ public final class FanOutSubscriber implements ShardReader {
         return metrics;
     }
 
+    /**
+     * Starts reading {@code shardId}; LATEST is pinned to now, and a sequence number older than the
+     * trim horizon is handled as {@link FanOutOptions#failOnTrimmedPosition()} says.
+     */
     @Override
-    public void addShard(String shardId, StartingPosition position) {
-        run(
-                () -> {
-                    if (lanes.containsKey(shardId)) {
-                        LOG.warn("shard {} is already subscribed; ignoring second add", shardId);
-                        return;
-                    }
-                    Lane lane = new Lane(shardId, position);
-                    lanes.put(shardId, lane);
-                    LOG.info(
-                            "reading shard {} of stream {} by enhanced fan-out from {}",
-                            shardId,
-                            stream,
-                            position);
-                    subscribe(lane);
-                });
+    public void addShard(String shardId, StartingPosition requested) {
+        StartingPosition pinned = requested.pinnedAt(Instant.now());
+        retention
+                .startOf(shardId, pinned, options.failOnTrimmedPosition(), metrics)
+                .whenComplete(
+                        (position, error) ->
+                                run(
+                                        () -> {
+                                            if (error != null) {
+                                                results.fail(
+                                                        new KinesisCallException(
+                                                                KinesisErrors.unwrap(error)
+                                                                        .getMessage(),
+                                                                error));
+                                            } else {
+                                                startLane(shardId, position);
+                                            }
+                                        }));
+    }
+
+    private void startLane(String shardId, StartingPosition position) {
+        if (lanes.containsKey(shardId)) {
+            LOG.warn("shard {} is already subscribed; ignoring second add", shardId);
+            return;
+        }
+        Lane lane = new Lane(shardId, position);
+        lanes.put(shardId, lane);
+        LOG.info(
+                "reading shard {} of stream {} by enhanced fan-out from {}",
+                shardId,
+                stream,
+                position);
+        subscribe(lane);
     }
 
     @Override
@@ -486,7 +510,41 @@ public final class FanOutSubscriber implements ShardReader {
             subscribe(lane);
             return;
         }
+        onSubscriptionError(lane, error);
+    }
+
+    private void onSubscriptionError(Lane lane, Throwable error) {
         Throwable cause = KinesisErrors.unwrap(error);
+        if (cause instanceof ResourceNotFoundException && !lane.goneChecked) {
+            lane.goneChecked = true;
+            lane.retryPending = true;
+            retention
+                    .isGone(lane.shardId, metrics)
+                    .whenComplete(
+                            (gone, e) ->
+                                    run(
+                                            () -> {
+                                                lane.retryPending = false;
+                                                if (lane.removed || closed) {
+                                                    return;
+                                                }
+                                                if (Boolean.TRUE.equals(gone)) {
+                                                    results.add(
+                                                            new FetchResult(
+                                                                    lane.shardId,
+                                                                    List.of(),
+                                                                    0,
+                                                                    null,
+                                                                    true,
+                                                                    List.of(),
+                                                                    null));
+                                                    endLane(lane);
+                                                } else {
+                                                    onSubscriptionError(lane, error);
+                                                }
+                                            }));
+            return;
+        }
         if (isRetryable(cause)) {
             (KinesisErrors.isThrottling(cause) ? metrics.throttledCalls : metrics.transientErrors)
                     .increment();
@@ -650,6 +708,7 @@ public final class FanOutSubscriber implements ShardReader {
         final String shardId;
         final StartingPosition start;
         String continuation;
+        boolean goneChecked;
         boolean recordSeen;
         boolean removed;
         boolean paused;

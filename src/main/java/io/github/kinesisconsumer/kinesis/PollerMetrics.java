@@ -25,6 +25,8 @@ public final class PollerMetrics {
     final LongAdder silentSubscriptions = new LongAdder();
     final LongAdder staleEvents = new LongAdder();
     final LongAdder closedShardProbes = new LongAdder();
+    final LongAdder shardsGone = new LongAdder();
+    final LongAdder trimmedPositions = new LongAdder();
 
     public long getRecordsCalls() {
         return getRecordsCalls.sum();
@@ -82,5 +84,15 @@ public final class PollerMetrics {
     /** Checks whether an idle subscribed shard is closed (GetShardIterator + GetRecords). */
     public long closedShardProbes() {
         return closedShardProbes.sum();
+    }
+
+    /** Shards that no longer exist (past retention) and were treated as finished. */
+    public long shardsGone() {
+        return shardsGone.sum();
+    }
+
+    /** Shards whose starting position was older than their trim horizon. */
+    public long trimmedPositions() {
+        return trimmedPositions.sum();
     }
 }

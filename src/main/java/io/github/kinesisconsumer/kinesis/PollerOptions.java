@@ -17,6 +17,7 @@ public final class PollerOptions implements Serializable {
     private final long maxBufferedBytes;
     private final Duration backoffBase;
     private final Duration backoffMax;
+    private final boolean failOnTrimmedPosition;
 
     private PollerOptions(Builder b) {
         this.recordsPerCall = b.recordsPerCall;
@@ -25,6 +26,7 @@ public final class PollerOptions implements Serializable {
         this.maxBufferedBytes = b.maxBufferedBytes;
         this.backoffBase = b.backoffBase;
         this.backoffMax = b.backoffMax;
+        this.failOnTrimmedPosition = b.failOnTrimmedPosition;
     }
 
     public static PollerOptions defaults() {
@@ -69,13 +71,23 @@ public final class PollerOptions implements Serializable {
         return new Backoff(backoffBase, backoffMax);
     }
 
+    /**
+     * What to do when a shard starts from a sequence number older than its trim horizon (a
+     * checkpoint restored after a long outage): false (default) starts it at TRIM_HORIZON with a
+     * warning and a count; true fails the read.
+     */
+    public boolean failOnTrimmedPosition() {
+        return failOnTrimmedPosition;
+    }
+
     public Builder toBuilder() {
         return new Builder()
                 .recordsPerCall(recordsPerCall)
                 .callsPerSecondPerShard(callsPerSecondPerShard)
                 .idlePollInterval(idlePollInterval)
                 .maxBufferedBytes(maxBufferedBytes)
-                .backoff(backoffBase, backoffMax);
+                .backoff(backoffBase, backoffMax)
+                .failOnTrimmedPosition(failOnTrimmedPosition);
     }
 
     @Override
@@ -92,6 +104,7 @@ public final class PollerOptions implements Serializable {
                 + backoffBase
                 + ".."
                 + backoffMax
+                + (failOnTrimmedPosition ? ", failOnTrimmedPosition" : "")
                 + "}";
     }
 
@@ -103,6 +116,7 @@ public final class PollerOptions implements Serializable {
         private long maxBufferedBytes = 64L * 1024 * 1024;
         private Duration backoffBase = Duration.ofMillis(100);
         private Duration backoffMax = Duration.ofSeconds(10);
+        private boolean failOnTrimmedPosition;
 
         private Builder() {}
 
@@ -129,6 +143,12 @@ public final class PollerOptions implements Serializable {
         public Builder backoff(Duration base, Duration max) {
             this.backoffBase = base;
             this.backoffMax = max;
+            return this;
+        }
+
+        /** See {@link PollerOptions#failOnTrimmedPosition()}. */
+        public Builder failOnTrimmedPosition(boolean fail) {
+            this.failOnTrimmedPosition = fail;
             return this;
         }
 

@@ -66,6 +66,7 @@ public final class ShardPoller implements ShardReader {
     private final AtomicLong bufferedBytes = new AtomicLong();
     private final AtomicLong reservedBytes = new AtomicLong();
     private final PollerMetrics metrics;
+    private final ShardRetention retention;
 
     /** Shard state, touched only on the scheduler thread. */
     private final Map<String, Cursor> cursors = new HashMap<>();
@@ -84,6 +85,7 @@ public final class ShardPoller implements ShardReader {
             PollerOptions options,
             PollerMetrics metrics) {
         this.metrics = metrics;
+        this.retention = new ShardRetention(client, stream);
         this.client = client;
         this.stream = stream;
         this.options = options;
@@ -126,7 +128,24 @@ public final class ShardPoller implements ShardReader {
                     Cursor cursor = new Cursor(shardId, position);
                     cursors.put(shardId, cursor);
                     LOG.info("polling shard {} of stream {} from {}", shardId, stream, position);
-                    schedule(cursor, 0);
+                    if (position.sequenceNumber() == null) {
+                        schedule(cursor, 0);
+                        return;
+                    }
+                    cursor.inFlight = true;
+                    retention
+                            .startOf(shardId, position, options.failOnTrimmedPosition(), metrics)
+                            .whenCompleteAsync(
+                                    (start, error) -> {
+                                        cursor.inFlight = false;
+                                        if (error != null) {
+                                            onError(cursor, "GetShardIterator", error);
+                                        } else {
+                                            cursor.start = start;
+                                            schedule(cursor, 0);
+                                        }
+                                    },
+                                    scheduler);
                 });
     }
 
@@ -418,6 +437,23 @@ public final class ShardPoller implements ShardReader {
             return;
         }
         Throwable cause = KinesisErrors.unwrap(error);
+        if (cause instanceof ResourceNotFoundException && !cursor.goneChecked) {
+            cursor.goneChecked = true;
+            cursor.inFlight = true;
+            retention
+                    .isGone(cursor.shardId, metrics)
+                    .whenCompleteAsync(
+                            (gone, e) -> {
+                                cursor.inFlight = false;
+                                if (Boolean.TRUE.equals(gone)) {
+                                    finish(cursor, List.of());
+                                } else {
+                                    onError(cursor, call, error);
+                                }
+                            },
+                            scheduler);
+            return;
+        }
         if (cause instanceof ExpiredIteratorException) {
             metrics.iteratorRefreshes.increment();
             LOG.info(
@@ -477,7 +513,8 @@ public final class ShardPoller implements ShardReader {
 
     private static final class Cursor {
         final String shardId;
-        final StartingPosition start;
+        StartingPosition start;
+        boolean goneChecked;
         String iterator;
         String lastSequenceNumber;
         long nextCallAllowedNanos;

@@ -143,6 +143,7 @@ public final class KinesisSource<T>
                         config.get(KinesisSourceOptions.EFO_CLOSED_SHARD_PROBE_INTERVAL))
                 .deregisterOnClose(config.get(KinesisSourceOptions.EFO_DEREGISTER_ON_CLOSE))
                 .maxBufferedBytes(config.get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getBytes())
+                .failOnTrimmedPosition(config.get(KinesisSourceOptions.FAIL_ON_TRIMMED_POSITION))
                 .build();
     }
 
@@ -157,6 +158,8 @@ public final class KinesisSource<T>
                         .idlePollInterval(config.get(KinesisSourceOptions.IDLE_POLL_INTERVAL))
                         .maxBufferedBytes(
                                 config.get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getBytes())
+                        .failOnTrimmedPosition(
+                                config.get(KinesisSourceOptions.FAIL_ON_TRIMMED_POSITION))
                         .build();
         return KinesisSourceReaderFactory.create(
                 readerContext,

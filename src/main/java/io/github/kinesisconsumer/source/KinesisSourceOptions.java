@@ -45,6 +45,19 @@ public final class KinesisSourceOptions {
                                     + " are there. Assigning before all readers registered would"
                                     + " leave the first readers with every shard.");
 
+    public static final ConfigOption<Boolean> FAIL_ON_TRIMMED_POSITION =
+            ConfigOptions.key("kinesis.source.fail-on-trimmed-position")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "When a shard resumes from a sequence number older than its trim"
+                                    + " horizon (a checkpoint restored after an outage longer"
+                                    + " than the retention period), false starts it at"
+                                    + " TRIM_HORIZON with a warning and the metric"
+                                    + " trimmedPositions; true fails the job instead. A shard"
+                                    + " that no longer exists at all is treated as finished"
+                                    + " (metric shardsGone).");
+
     public static final ConfigOption<Integer> GET_RECORDS_LIMIT =
             ConfigOptions.key("kinesis.source.get-records.limit")
                     .intType()

@@ -3,6 +3,8 @@ package io.github.kinesisconsumer.kinesis;
 import io.github.kinesisconsumer.testing.FakeKinesis;
 
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.time.Duration;
@@ -227,13 +229,92 @@ class ShardPollerFaultTest {
 
     @Test
     void nonRetryableErrorIsRethrownNamingTheShard() throws Exception {
+        FakeKinesis fake =
+                new FakeKinesis()
+                        .shard("s0", 10)
+                        .fault(
+                                (shard, call) ->
+                                        KinesisException.builder()
+                                                .message("User is not authorized")
+                                                .statusCode(400)
+                                                .awsErrorDetails(
+                                                        AwsErrorDetails.builder()
+                                                                .errorCode("AccessDeniedException")
+                                                                .build())
+                                                .build());
+        try (ShardPoller poller = new ShardPoller(fake, STREAM, fast().build())) {
+            poller.addShard("s0", StartingPosition.trimHorizon());
+            assertThatThrownBy(() -> new PollingReader().drainFor(poller, Duration.ofSeconds(2)))
+                    .isInstanceOf(KinesisCallException.class)
+                    .hasMessageContaining("s0")
+                    .hasMessageContaining("fake")
+                    .hasMessageContaining("not authorized");
+        }
+    }
+
+    @Test
+    void aShardMissingFromAnExistingStreamEndsAndIsCounted() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 10);
         try (ShardPoller poller = new ShardPoller(fake, STREAM, fast().build())) {
             poller.addShard("no-such-shard", StartingPosition.trimHorizon());
-            assertThatThrownBy(() -> new PollingReader().drainFor(poller, Duration.ofSeconds(2)))
+            PollingReader reader = new PollingReader();
+            reader.drainFor(poller, Duration.ofSeconds(1));
+            assertThat(reader.ended).containsExactly("no-such-shard");
+            assertThat(poller.metrics().shardsGone()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A shard restored at a checkpoint older than its trim horizon. No emulator can trim (retention
+     * is at least a day), so the fake plays what users report real Kinesis does: an iterator after
+     * a trimmed record answers with empty pages, {@code MillisBehindLatest} the retention period.
+     * The poller must see it at start, count it, and read from the trim horizon instead.
+     */
+    @Test
+    void aCheckpointOlderThanTheTrimHorizonStartsAtTheTrimHorizon() throws Exception {
+        FakeKinesis fake = new FakeKinesis().shard("s0", 300).trim("s0", 100);
+        try (ShardPoller poller =
+                new ShardPoller(fake, STREAM, fast().recordsPerCall(50).build())) {
+            poller.addShard("s0", StartingPosition.afterSequenceNumber(FakeKinesis.sequence(41)));
+            PollingReader reader =
+                    new PollingReader().readUntil(poller, 200, 1, Duration.ofSeconds(10));
+            reader.drainFor(poller, Duration.ofMillis(100));
+            List<String> expected = new ArrayList<>();
+            for (int i = 100; i < 300; i++) {
+                expected.add("s0:" + i);
+            }
+            assertThat(payloads(reader, "s0")).containsExactlyElementsOf(expected);
+            assertThat(poller.metrics().trimmedPositions()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCheckpointOlderThanTheTrimHorizonFailsWhenSoConfigured() throws Exception {
+        FakeKinesis fake = new FakeKinesis().shard("s0", 300).trim("s0", 100);
+        try (ShardPoller poller =
+                new ShardPoller(fake, STREAM, fast().failOnTrimmedPosition(true).build())) {
+            poller.addShard("s0", StartingPosition.afterSequenceNumber(FakeKinesis.sequence(41)));
+            assertThatThrownBy(
+                            () ->
+                                    new PollingReader()
+                                            .readUntil(poller, 1, 1, Duration.ofSeconds(10)))
                     .isInstanceOf(KinesisCallException.class)
-                    .hasMessageContaining("no-such-shard")
-                    .hasMessageContaining("fake");
+                    .hasMessageContaining("older than its trim horizon")
+                    .hasMessageContaining("kinesis.source.fail-on-trimmed-position");
+        }
+    }
+
+    @Test
+    void aCheckpointInsideTheRetainedRecordsIsKept() throws Exception {
+        FakeKinesis fake = new FakeKinesis().shard("s0", 300).trim("s0", 100);
+        try (ShardPoller poller =
+                new ShardPoller(fake, STREAM, fast().recordsPerCall(50).build())) {
+            poller.addShard("s0", StartingPosition.afterSequenceNumber(FakeKinesis.sequence(149)));
+            PollingReader reader =
+                    new PollingReader().readUntil(poller, 150, 1, Duration.ofSeconds(10));
+            reader.drainFor(poller, Duration.ofMillis(100));
+            assertThat(payloads(reader, "s0")).hasSize(150).startsWith("s0:150");
+            assertThat(poller.metrics().trimmedPositions()).isZero();
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The poller against kinesis-local (kinesis-mock). */
 class ShardPollerKinesisLocalTest {
@@ -105,6 +106,50 @@ class ShardPollerKinesisLocalTest {
             expectedChildren.remove(parent);
             assertThat(reader.children.get(parent))
                     .containsExactlyInAnyOrderElementsOf(expectedChildren);
+        }
+    }
+
+    /**
+     * A shard restored from state that the stream no longer has (past retention) ends with nothing
+     * read, counted, instead of failing the reader; a missing stream still fails it.
+     */
+    @Test
+    void aShardTheStreamNoLongerHasEndsAndIsCounted() throws Exception {
+        TestStream stream = KINESIS.createStream(2);
+        List<WrittenRecord> written = stream.putSequential(200, 10);
+        String gone = "shardId-000000000007";
+        try (KinesisAsyncClient client = KINESIS.clientSettings().createPollingClient();
+                ShardPoller poller =
+                        new ShardPoller(client, stream.ref(), PollerOptions.defaults())) {
+            for (String shard : stream.shardIds()) {
+                poller.addShard(shard, StartingPosition.trimHorizon());
+            }
+            poller.addShard(
+                    gone,
+                    StartingPosition.afterSequenceNumber(
+                            "49590338271490256608559692538361571095921575989136588898"));
+            PollingReader reader =
+                    new PollingReader().readUntil(poller, 200, 1, Duration.ofSeconds(30));
+            reader.drainFor(poller, Duration.ofMillis(500));
+            assertThat(reader.ended).containsExactly(gone);
+            assertExactlyOnceInOrder(written, reader);
+            assertThat(poller.metrics().shardsGone()).isEqualTo(1);
+        }
+        TestStream deleted = KINESIS.createStream(1);
+        String shard = deleted.shardIds().get(0);
+        deleted.client().deleteStream(r -> r.streamName(deleted.name())).join();
+        Thread.sleep(500);
+        try (KinesisAsyncClient client = KINESIS.clientSettings().createPollingClient();
+                ShardPoller poller =
+                        new ShardPoller(client, deleted.ref(), PollerOptions.defaults())) {
+            poller.addShard(shard, StartingPosition.trimHorizon());
+            assertThatThrownBy(
+                            () ->
+                                    new PollingReader()
+                                            .readUntil(poller, 1, 1, Duration.ofSeconds(20)))
+                    .isInstanceOf(KinesisCallException.class)
+                    .hasMessageContaining("deleted");
+            assertThat(poller.metrics().shardsGone()).isZero();
         }
     }
 

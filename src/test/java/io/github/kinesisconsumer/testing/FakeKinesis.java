@@ -9,9 +9,12 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +44,14 @@ public final class FakeKinesis implements KinesisAsyncClient {
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Map<String, Boolean> expireNext = new ConcurrentHashMap<>();
     private final List<String> closedShards = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> trimmed = new ConcurrentHashMap<>();
+
+    /** Marks the iterators of positions before the trim horizon: they never get a record. */
+    private static final String TRIMMED = "trimmed";
+
+    /** The MillisBehindLatest of a trimmed iterator: the default retention of 24 hours. */
+    private static final long RETENTION_MILLIS = 86_400_000L;
+
     private volatile Fault fault = (shard, call) -> null;
 
     /** Adds a shard with {@code count} records {@code "<shard>:<i>"}. */
@@ -62,6 +73,16 @@ public final class FakeKinesis implements KinesisAsyncClient {
     /** Marks a shard closed: after its last record the iterator is null. */
     public FakeKinesis closed(String shardId) {
         closedShards.add(shardId);
+        return this;
+    }
+
+    /**
+     * Expires the first {@code count} records of a shard: TRIM_HORIZON starts after them, and an
+     * iterator at or after one of them answers empty pages forever, {@code MillisBehindLatest} the
+     * retention period (what users report real Kinesis does for such a checkpoint).
+     */
+    public FakeKinesis trim(String shardId, int count) {
+        trimmed.put(shardId, count);
         return this;
     }
 
@@ -120,9 +141,10 @@ public final class FakeKinesis implements KinesisAsyncClient {
                             .build());
         }
         int index;
+        int horizon = trimmed.getOrDefault(request.shardId(), 0);
         switch (request.shardIteratorType()) {
             case TRIM_HORIZON:
-                index = 0;
+                index = horizon;
                 break;
             case LATEST:
                 index = records.size();
@@ -138,7 +160,8 @@ public final class FakeKinesis implements KinesisAsyncClient {
         }
         return later(
                 GetShardIteratorResponse.builder()
-                        .shardIterator(request.shardId() + "|" + index)
+                        .shardIterator(
+                                request.shardId() + "|" + (index < horizon ? TRIMMED : index))
                         .build());
     }
 
@@ -146,6 +169,14 @@ public final class FakeKinesis implements KinesisAsyncClient {
     public CompletableFuture<GetRecordsResponse> getRecords(GetRecordsRequest request) {
         String[] parts = request.shardIterator().split("\\|");
         String shardId = parts[0];
+        if (TRIMMED.equals(parts[1])) {
+            return later(
+                    GetRecordsResponse.builder()
+                            .records(List.of())
+                            .nextShardIterator(request.shardIterator())
+                            .millisBehindLatest(RETENTION_MILLIS)
+                            .build());
+        }
         int index = Integer.parseInt(parts[1]);
         callTimes
                 .computeIfAbsent(shardId, k -> new CopyOnWriteArrayList<>())
@@ -197,6 +228,15 @@ public final class FakeKinesis implements KinesisAsyncClient {
         CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.MILLISECONDS)
                 .execute(() -> future.completeExceptionally(e));
         return future;
+    }
+
+    @Override
+    public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
+        List<Shard> listed = new ArrayList<>();
+        for (String shardId : shards.keySet()) {
+            listed.add(Shard.builder().shardId(shardId).build());
+        }
+        return later(ListShardsResponse.builder().shards(listed).build());
     }
 
     @Override

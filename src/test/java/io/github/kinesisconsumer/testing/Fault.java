@@ -12,6 +12,8 @@ public enum Fault {
     EXPIRED_ITERATOR(400, "ExpiredIteratorException", "Iterator expired"),
     /** HTTP 400 LimitExceededException, as for ListShards over its 100 calls/s account limit. */
     LIMIT_EXCEEDED(400, "LimitExceededException", "Rate exceeded for stream"),
+    /** HTTP 400 ResourceNotFoundException, as for a shard gone past the retention period. */
+    RESOURCE_NOT_FOUND(400, "ResourceNotFoundException", "Shard does not exist"),
     /** HTTP 500 InternalFailure. */
     INTERNAL_FAILURE(500, "InternalFailure", "We encountered an internal error"),
     /** HTTP 503 ServiceUnavailable. */

@@ -26,6 +26,7 @@ public final class FaultRule {
     private volatile long untilNanos = Long.MAX_VALUE;
     private volatile Duration latency = Duration.ZERO;
     private volatile Set<String> shardsHit;
+    private volatile String onlyShard;
     private volatile boolean armed = true;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong seen = new AtomicLong();
@@ -76,6 +77,15 @@ public final class FaultRule {
         return this;
     }
 
+    /**
+     * Hits only calls of this shard (GetShardIterator; GetRecords on an iterator the proxy has seen
+     * issued).
+     */
+    public FaultRule onShard(String shardId) {
+        this.onlyShard = shardId;
+        return this;
+    }
+
     /** Runs {@code action} on the proxy thread each time the rule hits a call. */
     public FaultRule onHit(Runnable action) {
         this.onHit = action;
@@ -123,6 +133,9 @@ public final class FaultRule {
     /** Decides whether this call is hit, and counts it if so. */
     boolean hits(String op, String shardId) {
         if (!isActive() || (operation != null && !operation.equals(op))) {
+            return false;
+        }
+        if (onlyShard != null && !onlyShard.equals(shardId)) {
             return false;
         }
         seen.incrementAndGet();

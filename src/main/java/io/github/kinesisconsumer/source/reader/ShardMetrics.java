@@ -15,7 +15,9 @@ import java.util.Set;
  * Registers the reader's Kinesis metrics: per shard {@code millisBehindLatest} (group {@code
  * KinesisSource.shardId.<id>}), and per reader the GetRecords calls (count and rate per second),
  * throttled calls, transient errors, iterator refreshes, bytes read and the latest fetch latency;
- * with enhanced fan-out the subscriptions made, the silent ones renewed and closed-shard checks.
+ * with enhanced fan-out the subscriptions made, the silent ones renewed and closed-shard checks;
+ * shards found gone past retention ({@code shardsGone}) and starts older than the trim horizon
+ * ({@code trimmedPositions}).
  */
 final class ShardMetrics {
 
@@ -36,6 +38,8 @@ final class ShardMetrics {
         kinesisGroup.gauge("subscriptions", (Gauge<Long>) poller::subscriptions);
         kinesisGroup.gauge("silentSubscriptions", (Gauge<Long>) poller::silentSubscriptions);
         kinesisGroup.gauge("closedShardProbes", (Gauge<Long>) poller::closedShardProbes);
+        kinesisGroup.gauge("shardsGone", (Gauge<Long>) poller::shardsGone);
+        kinesisGroup.gauge("trimmedPositions", (Gauge<Long>) poller::trimmedPositions);
         kinesisGroup.gauge(
                 "fetchLatencyMs", (Gauge<Long>) () -> poller.lastFetchLatencyNanos() / 1_000_000);
     }
