@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -81,8 +82,13 @@ final class ShardRetention {
         } else {
             request.streamName(stream.name());
         }
-        return client.getShardIterator(request.build())
-                .thenCompose(
+        CompletableFuture<GetShardIteratorResponse> first;
+        try {
+            first = client.getShardIterator(request.build());
+        } catch (RuntimeException e) {
+            first = CompletableFuture.failedFuture(e);
+        }
+        return first.thenCompose(
                         iterator -> {
                             if (iterator.shardIterator() == null) {
                                 return CompletableFuture.completedFuture(null);
