@@ -311,6 +311,7 @@ public final class FanOutSubscriber implements ShardReader {
         lane.sub = sub;
         lane.subscribed = true;
         lane.lastSubscribeNanos = now;
+        lane.lastEventMillis = System.currentTimeMillis();
         sub.lastEventNanos = now;
         metrics.subscriptions.increment();
         SubscribeToShardRequest request =
@@ -455,6 +456,8 @@ public final class FanOutSubscriber implements ShardReader {
             lane.continuation = continuation;
         }
         bufferedBytes.addAndGet(bytes);
+        long previousEventMillis = lane.lastEventMillis;
+        lane.lastEventMillis = System.currentTimeMillis();
         results.add(
                 new FetchResult(
                         lane.shardId,
@@ -463,7 +466,8 @@ public final class FanOutSubscriber implements ShardReader {
                         behind,
                         end,
                         end ? childIds(event.childShards()) : List.of(),
-                        resumeInside));
+                        resumeInside,
+                        previousEventMillis));
         if (end) {
             LOG.info("shard {} of stream {} ended (enhanced fan-out)", lane.shardId, stream);
             endLane(lane);
@@ -530,14 +534,8 @@ public final class FanOutSubscriber implements ShardReader {
                                                 }
                                                 if (Boolean.TRUE.equals(gone)) {
                                                     results.add(
-                                                            new FetchResult(
-                                                                    lane.shardId,
-                                                                    List.of(),
-                                                                    0,
-                                                                    null,
-                                                                    true,
-                                                                    List.of(),
-                                                                    null));
+                                                            FetchResult.shardEnd(
+                                                                    lane.shardId, List.of()));
                                                     endLane(lane);
                                                 } else {
                                                     onSubscriptionError(lane, error);
@@ -699,7 +697,7 @@ public final class FanOutSubscriber implements ShardReader {
                 lane.shardId,
                 stream,
                 children);
-        results.add(new FetchResult(lane.shardId, List.of(), 0, 0L, true, children, null));
+        results.add(FetchResult.shardEnd(lane.shardId, children));
         endLane(lane);
     }
 
@@ -718,6 +716,10 @@ public final class FanOutSubscriber implements ShardReader {
         boolean probing;
         int failures;
         long lastSubscribeNanos;
+
+        /** Wall clock of the last event (or subscription start): the next event is no older. */
+        long lastEventMillis;
+
         long lastRecordNanos = System.nanoTime();
         long lastProbeNanos;
         Sub sub;

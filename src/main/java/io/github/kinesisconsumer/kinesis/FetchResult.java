@@ -18,6 +18,7 @@ public final class FetchResult {
     private final boolean shardEnd;
     private final List<String> childShardIds;
     private final StartingPosition resumeInside;
+    private final long requestedAtMillis;
 
     FetchResult(
             String shardId,
@@ -26,7 +27,8 @@ public final class FetchResult {
             Long millisBehindLatest,
             boolean shardEnd,
             List<String> childShardIds,
-            StartingPosition resumeInside) {
+            StartingPosition resumeInside,
+            long requestedAtMillis) {
         this.shardId = shardId;
         this.records = records;
         this.bytes = bytes;
@@ -34,6 +36,20 @@ public final class FetchResult {
         this.shardEnd = shardEnd;
         this.childShardIds = childShardIds;
         this.resumeInside = resumeInside;
+        this.requestedAtMillis = requestedAtMillis;
+    }
+
+    /** The last result of a shard: nothing more to read; its children, if known. */
+    static FetchResult shardEnd(String shardId, List<String> childShardIds) {
+        return new FetchResult(
+                shardId,
+                Collections.emptyList(),
+                0,
+                null,
+                true,
+                childShardIds,
+                null,
+                System.currentTimeMillis());
     }
 
     public String shardId() {
@@ -71,6 +87,14 @@ public final class FetchResult {
      */
     public StartingPosition resumeInside() {
         return resumeInside;
+    }
+
+    /**
+     * When the call that brought this result was made (epoch millis): what it returns is the shard
+     * as of that moment at the latest. With enhanced fan-out, when the event before it arrived.
+     */
+    public long requestedAtMillis() {
+        return requestedAtMillis;
     }
 
     @Override

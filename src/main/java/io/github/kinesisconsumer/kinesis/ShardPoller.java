@@ -297,6 +297,7 @@ public final class ShardPoller implements ShardReader {
                     () -> fetch(cursor), cursor.nextCallAllowedNanos - now, TimeUnit.NANOSECONDS);
             return;
         }
+        long requestedAt = System.currentTimeMillis();
         cursor.nextCallAllowedNanos = now + spacingNanos;
         cursor.inFlight = true;
         cursor.reservedBytes = Math.max(MIN_RESERVATION, cursor.lastResponseBytes);
@@ -315,10 +316,11 @@ public final class ShardPoller implements ShardReader {
         try {
             client.getRecords(request.build())
                     .whenCompleteAsync(
-                            (response, error) -> onRecords(cursor, now, response, error),
+                            (response, error) ->
+                                    onRecords(cursor, now, requestedAt, response, error),
                             scheduler);
         } catch (RuntimeException e) {
-            onRecords(cursor, now, null, e);
+            onRecords(cursor, now, requestedAt, null, e);
         }
     }
 
@@ -360,7 +362,11 @@ public final class ShardPoller implements ShardReader {
     }
 
     private void onRecords(
-            Cursor cursor, long startNanos, GetRecordsResponse response, Throwable error) {
+            Cursor cursor,
+            long startNanos,
+            long requestedAtMillis,
+            GetRecordsResponse response,
+            Throwable error) {
         cursor.inFlight = false;
         long reserved = cursor.reservedBytes;
         cursor.reservedBytes = 0;
@@ -404,7 +410,14 @@ public final class ShardPoller implements ShardReader {
         resumeWaiting();
         results.add(
                 new FetchResult(
-                        cursor.shardId, records, bytes, behind, end, children, resumeInside));
+                        cursor.shardId,
+                        records,
+                        bytes,
+                        behind,
+                        end,
+                        children,
+                        resumeInside,
+                        requestedAtMillis));
         if (end) {
             LOG.info("shard {} of stream {} ended", cursor.shardId, stream);
             cursors.remove(cursor.shardId);
@@ -416,7 +429,7 @@ public final class ShardPoller implements ShardReader {
     }
 
     private void finish(Cursor cursor, List<String> children) {
-        results.add(new FetchResult(cursor.shardId, List.of(), 0, null, true, children, null));
+        results.add(FetchResult.shardEnd(cursor.shardId, children));
         cursors.remove(cursor.shardId);
         cursor.removed = true;
     }

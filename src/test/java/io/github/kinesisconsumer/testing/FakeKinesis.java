@@ -53,6 +53,7 @@ public final class FakeKinesis implements KinesisAsyncClient {
     private static final long RETENTION_MILLIS = 86_400_000L;
 
     private volatile Fault fault = (shard, call) -> null;
+    private volatile BiFunction<String, Integer, Long> delay = (shard, call) -> 0L;
 
     /** Adds a shard with {@code count} records {@code "<shard>:<i>"}. */
     public FakeKinesis shard(String shardId, int count) {
@@ -67,6 +68,28 @@ public final class FakeKinesis implements KinesisAsyncClient {
                             .build());
         }
         shards.put(shardId, Collections.synchronizedList(records));
+        return this;
+    }
+
+    /** Appends a record {@code payload} that arrived at {@code arrivalMillis}. */
+    public FakeKinesis append(String shardId, String payload, long arrivalMillis) {
+        List<Record> records = shards.get(shardId);
+        records.add(
+                Record.builder()
+                        .sequenceNumber(sequence(records.size()))
+                        .partitionKey("pk-appended")
+                        .data(SdkBytes.fromString(payload, StandardCharsets.UTF_8))
+                        .approximateArrivalTimestamp(Instant.ofEpochMilli(arrivalMillis))
+                        .build());
+        return this;
+    }
+
+    /**
+     * Delays the answers of GetRecords calls by what {@code delay} returns (milliseconds) for the
+     * shard and the call's number; the answer is what the shard held when the call came.
+     */
+    public FakeKinesis delay(BiFunction<String, Integer, Long> delay) {
+        this.delay = delay;
         return this;
     }
 
@@ -197,6 +220,20 @@ public final class FakeKinesis implements KinesisAsyncClient {
         int end = Math.min(records.size(), index + request.limit());
         List<Record> batch = new ArrayList<>(records.subList(index, end));
         boolean closedAndDone = closedShards.contains(shardId) && end == records.size();
+        long delayMillis = delay.apply(shardId, call);
+        if (delayMillis > 0) {
+            GetRecordsResponse answer =
+                    GetRecordsResponse.builder()
+                            .records(batch)
+                            .nextShardIterator(closedAndDone ? null : shardId + "|" + end)
+                            .millisBehindLatest((long) (records.size() - end))
+                            .build();
+            CompletableFuture<GetRecordsResponse> future = new CompletableFuture<>();
+            CompletableFuture.delayedExecutor(
+                            delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> future.complete(answer));
+            return future;
+        }
         return later(
                 GetRecordsResponse.builder()
                         .records(batch)

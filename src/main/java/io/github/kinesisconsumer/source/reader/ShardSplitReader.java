@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * FanOutSubscriber} in enhanced fan-out mode (the consumer is looked up by name and waited for
  * until ACTIVE; the enumerator registers it); each {@link #fetch()} hands over whatever has
  * arrived. In bounded mode a shard finishes before the first record that arrived at or after the
- * stop time, or when it is caught up after that time.
+ * stop time, or when a call made after the stop time finds nothing newer (a call made before it may
+ * answer after it, and records that arrived in between would be missed).
  */
 final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
 
@@ -65,6 +66,14 @@ final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
             this.poller = new FanOutSubscriber(client, stream, consumerArn, fanOut, metrics);
         }
         this.decoder = new RecordDecoder(stream.name(), deaggregate);
+    }
+
+    /** A split reader over a given shard reader, which it closes with {@code client}. */
+    ShardSplitReader(
+            ShardReader poller, KinesisAsyncClient client, String streamName, boolean deaggregate) {
+        this.poller = poller;
+        this.client = client;
+        this.decoder = new RecordDecoder(streamName, deaggregate);
     }
 
     @Override
@@ -108,7 +117,7 @@ final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
                     result.records().isEmpty()
                             && (result.millisBehindLatest() == null
                                     || result.millisBehindLatest() == 0)
-                            && System.currentTimeMillis() > stopAt;
+                            && result.requestedAtMillis() > stopAt;
             if (reachedStop[0] || caughtUp || result.isShardEnd()) {
                 finish(out, split.shardId());
             }
