@@ -32,6 +32,20 @@ public final class ShardLineage {
         return this;
     }
 
+    /** Forgets a shard (gone past retention): its children no longer wait for it. */
+    public void remove(String shardId) {
+        ShardInfo shard = shards.remove(shardId);
+        children.remove(shardId);
+        if (shard != null) {
+            for (String parent : shard.parentShardIds()) {
+                List<String> siblings = children.get(parent);
+                if (siblings != null) {
+                    siblings.remove(shardId);
+                }
+            }
+        }
+    }
+
     public static ShardLineage of(Collection<ShardInfo> listed) {
         return new ShardLineage().addAll(listed);
     }

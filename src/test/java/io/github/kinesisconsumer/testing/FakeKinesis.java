@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceed
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardFilterType;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 /**
  * An in-memory Kinesis for unit tests: shards of pre-written records, iterators that encode a
@@ -54,6 +56,7 @@ public final class FakeKinesis implements KinesisAsyncClient {
 
     private volatile Fault fault = (shard, call) -> null;
     private volatile BiFunction<String, Integer, Long> delay = (shard, call) -> 0L;
+    private volatile Supplier<List<Shard>> listing;
 
     /** Adds a shard with {@code count} records {@code "<shard>:<i>"}. */
     public FakeKinesis shard(String shardId, int count) {
@@ -267,11 +270,33 @@ public final class FakeKinesis implements KinesisAsyncClient {
         return future;
     }
 
+    /**
+     * Answers ListShards with what {@code listing} returns at the time of the call (in shard id
+     * order), instead of the shards holding records: for scripting resharding and retention.
+     */
+    public FakeKinesis listing(Supplier<List<Shard>> listing) {
+        this.listing = listing;
+        return this;
+    }
+
     @Override
     public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
         List<Shard> listed = new ArrayList<>();
-        for (String shardId : shards.keySet()) {
-            listed.add(Shard.builder().shardId(shardId).build());
+        Supplier<List<Shard>> scripted = listing;
+        if (scripted != null) {
+            listed.addAll(scripted.get());
+        } else {
+            for (String shardId : shards.keySet()) {
+                listed.add(Shard.builder().shardId(shardId).build());
+            }
+        }
+        String after =
+                request.shardFilter() != null
+                                && request.shardFilter().type() == ShardFilterType.AFTER_SHARD_ID
+                        ? request.shardFilter().shardId()
+                        : request.exclusiveStartShardId();
+        if (after != null) {
+            listed.removeIf(shard -> shard.shardId().compareTo(after) <= 0);
         }
         return later(ListShardsResponse.builder().shards(listed).build());
     }

@@ -11,8 +11,6 @@ import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.kinesis.StreamNotFoundException;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.source.split.ShardSplit;
-import io.github.kinesisconsumer.store.Checkpoint;
-import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 import io.github.kinesisconsumer.store.StoredPositions;
 
@@ -85,7 +83,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     private int listShardsAttempts = ShardLister.DEFAULT_ATTEMPTS;
 
     private KinesisAsyncClient client;
-    private ShardLister lister;
+    private ShardDiscovery discovery;
+    private Duration fullListingInterval = ShardDiscovery.DEFAULT_FULL_LISTING_INTERVAL;
 
     @Nullable private final FanOutOptions fanOut;
     private volatile StreamConsumerRegistrar.Registration registration;
@@ -175,10 +174,32 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         return this;
     }
 
+    /** Lists through {@code client} instead of one made from the client settings (tests). */
+    ShardEnumerator withClient(KinesisAsyncClient client) {
+        this.client = client;
+        return this;
+    }
+
+    /** How often a full listing looks for shards gone past retention (default 10 min). */
+    ShardEnumerator fullListingInterval(Duration interval) {
+        this.fullListingInterval = interval;
+        return this;
+    }
+
     @Override
     public void start() {
-        client = clientSettings.createAsyncClient();
-        lister = new ShardLister(client, stream, clientSettings.describe(), listShardsAttempts);
+        if (client == null) {
+            client = clientSettings.createAsyncClient();
+        }
+        discovery =
+                new ShardDiscovery(
+                        new ShardLister(
+                                client, stream, clientSettings.describe(), listShardsAttempts),
+                        stream,
+                        initialPosition,
+                        appName,
+                        checkpointStore,
+                        fullListingInterval);
         if (bounded || discoveryInterval.isZero()) {
             discoverNow();
         } else {
@@ -201,55 +222,14 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     }
 
     /** Runs on a worker thread: reads only the volatile fields set by the coordinator thread. */
-    private Discovery listNewShards() {
-        long startedMillis = System.currentTimeMillis();
+    private ShardDiscovery.Listing listNewShards() {
         if (fanOut != null && registration == null) {
             registerConsumer();
         }
-        if (listIncrementally) {
-            return new Discovery(lister.listAfter(lastListedShardId), null, startedMillis);
-        }
-        List<ShardInfo> shards = lister.listAll();
-        Map<String, Checkpoint> fromStore = null;
-        if (initialPosition.type() == StartingPosition.Type.FROM_STORE) {
-            try (CheckpointStore store = checkpointStore.create()) {
-                fromStore = store.getAll(appName, stream.name());
-            } catch (RuntimeException e) {
-                throw new IllegalStateException(
-                        "cannot read the starting positions of app '"
-                                + appName
-                                + "' for stream "
-                                + stream
-                                + " from the checkpoint store; the job cannot start without"
-                                + " them (fix the store, or start from an explicit position)",
-                        e);
-            }
-            LOG.info(
-                    "read {} stored checkpoint(s) of app '{}' for stream {}",
-                    fromStore.size(),
-                    appName,
-                    stream);
-        }
-        return new Discovery(shards, fromStore, startedMillis);
+        return discovery.list(listIncrementally ? lastListedShardId : null);
     }
 
-    /** What one listing found, when it started, and (first listing only) the stored checkpoints. */
-    private static final class Discovery {
-        final List<ShardInfo> shards;
-        @Nullable final Map<String, Checkpoint> stored;
-        final long startedMillis;
-
-        Discovery(
-                List<ShardInfo> shards,
-                @Nullable Map<String, Checkpoint> stored,
-                long startedMillis) {
-            this.shards = shards;
-            this.stored = stored;
-            this.startedMillis = startedMillis;
-        }
-    }
-
-    private void onShardsListed(Discovery discovery, Throwable error) {
+    private void onShardsListed(ShardDiscovery.Listing discovery, Throwable error) {
         discoveryRunning = false;
         if (error != null) {
             if (error instanceof StreamNotFoundException && !initialDiscoveryDone) {
@@ -284,6 +264,9 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             }
         }
         lineage.addAll(listed);
+        if (discovery.full && initialDiscoveryDone) {
+            forgetShardsNotListed(listed);
+        }
         if (!initialDiscoveryDone && discovery.stored != null) {
             stored = new StoredPositions(discovery.stored);
             markFinishedFromStore();
@@ -340,6 +323,36 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             base = base.fallback();
         }
         return base.pinnedAt(java.time.Instant.ofEpochMilli(discoveryMillis));
+    }
+
+    /**
+     * Forgets the shards a full listing no longer returns (gone past retention), unless a reader
+     * still reads one: the state then holds only what the stream retains.
+     */
+    private void forgetShardsNotListed(List<ShardInfo> listed) {
+        Set<String> present = new HashSet<>();
+        for (ShardInfo shard : listed) {
+            present.add(shard.shardId());
+        }
+        List<String> gone = new ArrayList<>();
+        for (ShardInfo shard : new ArrayList<>(lineage.shards())) {
+            String id = shard.shardId();
+            if (!present.contains(id) && !assigned.contains(id)) {
+                gone.add(id);
+                lineage.remove(id);
+                finished.remove(id);
+                unassigned.remove(id);
+                recentFinishes.remove(id);
+            }
+        }
+        if (!gone.isEmpty()) {
+            LOG.info(
+                    "forgot {} shard(s) of stream {} that are gone past retention ({} known)",
+                    gone.size(),
+                    stream,
+                    lineage.size());
+            LOG.debug("shards gone past retention: {}", gone);
+        }
     }
 
     private void markFinishedFromStore() {
