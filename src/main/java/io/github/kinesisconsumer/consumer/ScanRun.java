@@ -452,28 +452,35 @@ final class ScanRun {
         requestStop();
     }
 
+    /**
+     * Lets the lanes finish (their last records, the clean-stop deliveries and checkpoints) before
+     * the reader is closed: a lane releases each result's bytes back to the reader when done.
+     */
     private void stop() throws InterruptedException {
         stopping = true;
-        poller.close();
         long deadline = System.nanoTime() + consumer.shutdownTimeout().toNanos();
-        for (ShardLane lane : lanes.values()) {
-            lane.awaitIdle(deadline);
+        try {
+            for (ShardLane lane : lanes.values()) {
+                lane.awaitIdle(deadline);
+            }
+            boolean clean = failure == null;
+            for (ShardLane lane : lanes.values()) {
+                lane.submit(
+                        l -> {
+                            ShardHandler handler = l.handler();
+                            if (clean && failure == null && !l.isDropped()) {
+                                handler.onCleanStop(l);
+                            }
+                            l.writeCheckpoint();
+                        });
+            }
+            for (ShardLane lane : lanes.values()) {
+                lane.awaitIdle(deadline);
+            }
+        } finally {
+            poller.close();
+            pool.shutdown();
         }
-        boolean clean = failure == null;
-        for (ShardLane lane : lanes.values()) {
-            lane.submit(
-                    l -> {
-                        ShardHandler handler = l.handler();
-                        if (clean && failure == null && !l.isDropped()) {
-                            handler.onCleanStop(l);
-                        }
-                        l.writeCheckpoint();
-                    });
-        }
-        for (ShardLane lane : lanes.values()) {
-            lane.awaitIdle(deadline);
-        }
-        pool.shutdown();
         if (!pool.awaitTermination(
                 Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             LOG.warn("callbacks still running after the shutdown timeout; not waiting any longer");
