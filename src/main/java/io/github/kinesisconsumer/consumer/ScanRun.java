@@ -215,6 +215,7 @@ final class ScanRun {
                                 ShardHandler handler = l.handler();
                                 if (!l.isDropped()) {
                                     handler.onTick(l);
+                                    l.writeCheckpoint();
                                 }
                             });
                 }
