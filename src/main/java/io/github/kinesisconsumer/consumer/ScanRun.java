@@ -60,6 +60,7 @@ final class ScanRun {
     private final ConsumerGroup group;
     private final Set<String> handOffsStarted = ConcurrentHashMap.newKeySet();
     private StoredPositions stored;
+    private Set<String> finishedInStore = Set.of();
     private ShardLister lister;
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -163,7 +164,8 @@ final class ScanRun {
             startShard(onlyShard);
             return;
         }
-        finished.addAll(stored.finishedShards(lineage));
+        finishedInStore = stored.finishedShards(lineage);
+        finished.addAll(finishedInStore);
         startReadyShards();
     }
 
@@ -357,9 +359,11 @@ final class ScanRun {
     }
 
     private StartingPosition positionFor(String shardId) {
-        if (stored.has(shardId)) {
-            return stored.positionOf(shardId, null);
-        }
+        return stored.positionOf(shardId, lineage, finishedInStore, fallbackFor(shardId));
+    }
+
+    /** Where a shard starts that neither the store nor its lineage places. */
+    private StartingPosition fallbackFor(String shardId) {
         if (!knownAtStart.contains(shardId)) {
             return StartingPosition.trimHorizon();
         }

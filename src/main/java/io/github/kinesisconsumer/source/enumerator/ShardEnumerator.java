@@ -303,9 +303,11 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     /**
      * Shards found after the first discovery start at TRIM_HORIZON. At the first discovery a shard
-     * gets the configured position, except with LATEST for a shard that must wait for its parents:
-     * it starts at the discovery time instead, so records written to it while the parents are read
-     * are not skipped.
+     * resumes after its stored checkpoint; a shard without one starts at TRIM_HORIZON when an
+     * ancestor has a stored checkpoint or is finished (see {@link StoredPositions}); any other
+     * shard gets the configured position, except with LATEST for a shard that must wait for its
+     * parents: it starts at the discovery time instead, so records written to it while the parents
+     * are read are not skipped.
      */
     private StartingPosition positionForNewShard(ShardInfo shard, long nowMillis) {
         if (initialDiscoveryDone) {
@@ -313,15 +315,12 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         }
         StartingPosition base = initialPosition;
         if (base.type() == StartingPosition.Type.FROM_STORE) {
-            if (stored.has(shard.shardId())) {
-                return stored.positionOf(shard.shardId(), base.fallback());
-            }
             base = base.fallback();
         }
         if (!lineage.isReady(shard.shardId(), finished::contains)) {
-            return base.deferredFrom(java.time.Instant.ofEpochMilli(nowMillis));
+            base = base.deferredFrom(java.time.Instant.ofEpochMilli(nowMillis));
         }
-        return base;
+        return stored.positionOf(shard.shardId(), lineage, finished, base);
     }
 
     private void markFinishedFromStore() {
