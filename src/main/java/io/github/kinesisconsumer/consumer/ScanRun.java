@@ -60,6 +60,7 @@ final class ScanRun {
     private final ConsumerGroup group;
     private final Set<String> handOffsStarted = ConcurrentHashMap.newKeySet();
     private StoredPositions stored;
+    private Set<String> finishedInStore = Set.of();
     private ShardLister lister;
     private volatile boolean stopping;
     private volatile Throwable failure;
@@ -163,7 +164,8 @@ final class ScanRun {
             startShard(onlyShard);
             return;
         }
-        finished.addAll(stored.finishedShards(lineage));
+        finishedInStore = stored.finishedShards(lineage);
+        finished.addAll(finishedInStore);
         startReadyShards();
     }
 
@@ -215,6 +217,7 @@ final class ScanRun {
                                 ShardHandler handler = l.handler();
                                 if (!l.isDropped()) {
                                     handler.onTick(l);
+                                    l.writeCheckpoint();
                                 }
                             });
                 }
@@ -356,9 +359,11 @@ final class ScanRun {
     }
 
     private StartingPosition positionFor(String shardId) {
-        if (stored.has(shardId)) {
-            return stored.positionOf(shardId, null);
-        }
+        return stored.positionOf(shardId, lineage, finishedInStore, fallbackFor(shardId));
+    }
+
+    /** Where a shard starts that neither the store nor its lineage places. */
+    private StartingPosition fallbackFor(String shardId) {
         if (!knownAtStart.contains(shardId)) {
             return StartingPosition.trimHorizon();
         }
@@ -448,28 +453,35 @@ final class ScanRun {
         requestStop();
     }
 
+    /**
+     * Lets the lanes finish (their last records, the clean-stop deliveries and checkpoints) before
+     * the reader is closed: a lane releases each result's bytes back to the reader when done.
+     */
     private void stop() throws InterruptedException {
         stopping = true;
-        poller.close();
         long deadline = System.nanoTime() + consumer.shutdownTimeout().toNanos();
-        for (ShardLane lane : lanes.values()) {
-            lane.awaitIdle(deadline);
+        try {
+            for (ShardLane lane : lanes.values()) {
+                lane.awaitIdle(deadline);
+            }
+            boolean clean = failure == null;
+            for (ShardLane lane : lanes.values()) {
+                lane.submit(
+                        l -> {
+                            ShardHandler handler = l.handler();
+                            if (clean && failure == null && !l.isDropped()) {
+                                handler.onCleanStop(l);
+                            }
+                            l.writeCheckpoint();
+                        });
+            }
+            for (ShardLane lane : lanes.values()) {
+                lane.awaitIdle(deadline);
+            }
+        } finally {
+            poller.close();
+            pool.shutdown();
         }
-        boolean clean = failure == null;
-        for (ShardLane lane : lanes.values()) {
-            lane.submit(
-                    l -> {
-                        ShardHandler handler = l.handler();
-                        if (clean && failure == null && !l.isDropped()) {
-                            handler.onCleanStop(l);
-                        }
-                        l.writeCheckpoint();
-                    });
-        }
-        for (ShardLane lane : lanes.values()) {
-            lane.awaitIdle(deadline);
-        }
-        pool.shutdown();
         if (!pool.awaitTermination(
                 Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             LOG.warn("callbacks still running after the shutdown timeout; not waiting any longer");

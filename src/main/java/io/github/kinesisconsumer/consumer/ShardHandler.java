@@ -8,7 +8,7 @@ interface ShardHandler {
     /** Delivers records; marks what may be checkpointed through {@code lane}. */
     void onRecords(List<Record> records, ShardLane lane) throws Exception;
 
-    /** Called periodically, e.g. to deliver a batch that is old enough. */
+    /** Called periodically, e.g. to deliver a batch that is old enough; a checkpoint follows. */
     default void onTick(ShardLane lane) throws Exception {}
 
     /** The shard ended: deliver anything held back. */

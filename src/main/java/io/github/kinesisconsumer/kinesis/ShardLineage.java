@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -102,13 +103,25 @@ public final class ShardLineage {
 
     /** Every shard reachable from {@code shardId} through children. */
     public List<String> descendantsOf(String shardId) {
+        return reachable(shardId, this::childrenOf);
+    }
+
+    /**
+     * Every shard reachable from {@code shardId} through parents, including parents that are no
+     * longer listed (their ids are known from their children).
+     */
+    public List<String> ancestorsOf(String shardId) {
+        return reachable(shardId, this::parentsOf);
+    }
+
+    private static List<String> reachable(String from, Function<String, List<String>> step) {
         List<String> out = new ArrayList<>();
-        List<String> frontier = new ArrayList<>(childrenOf(shardId));
+        List<String> frontier = new ArrayList<>(step.apply(from));
         while (!frontier.isEmpty()) {
             String next = frontier.remove(frontier.size() - 1);
             if (!out.contains(next)) {
                 out.add(next);
-                frontier.addAll(childrenOf(next));
+                frontier.addAll(step.apply(next));
             }
         }
         return out;

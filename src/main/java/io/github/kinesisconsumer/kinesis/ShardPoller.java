@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -214,14 +215,23 @@ public final class ShardPoller implements ShardReader {
         return poll(timeout, unit, false);
     }
 
-    /** Gives back the bytes of results taken with {@link #pollHeld}. */
+    /**
+     * Gives back the bytes of results taken with {@link #pollHeld}. Harmless after {@link #close}:
+     * callers may still be releasing results they took before.
+     */
     @Override
     public void release(long bytes) {
         if (bytes > 0
                 && bufferedBytes.addAndGet(-bytes) + reservedBytes.get()
                         < options.maxBufferedBytes()
                 && !closed) {
-            scheduler.execute(this::resumeWaiting);
+            try {
+                scheduler.execute(this::resumeWaiting);
+            } catch (RejectedExecutionException e) {
+                if (!closed) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -9,9 +9,18 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Starting positions from stored checkpoints: a shard resumes after its checkpoint; a shard counts
- * as finished when its checkpoint says so, or when any descendant has a checkpoint (someone already
- * read past it).
+ * Starting positions from stored checkpoints, the same for the standalone consumer and the Flink
+ * source started from the store.
+ *
+ * <ul>
+ *   <li>A shard with a checkpoint of its own resumes just after it, unless it is marked finished.
+ *       This holds even when descendants have checkpoints: records of its tail that were delivered
+ *       but skipped (not checkpointed) are delivered again, and its children wait until it ends.
+ *   <li>A shard without a checkpoint of its own counts as finished when any descendant has one
+ *       (someone read past it; stores written by harlow/kinesis-consumer have no finished marker).
+ *   <li>A shard without a checkpoint of its own whose ancestor has one, or is finished, starts at
+ *       TRIM_HORIZON: the lineage was read up to it, so none of its records may be skipped.
+ * </ul>
  */
 public final class StoredPositions {
 
@@ -31,27 +40,42 @@ public final class StoredPositions {
         for (ShardInfo shard : lineage.shards()) {
             String id = shard.shardId();
             Checkpoint own = stored.get(id);
-            if (own != null && own.isFinished()) {
-                done.add(id);
+            if (own != null) {
+                if (own.isFinished()) {
+                    done.add(id);
+                }
                 continue;
             }
-            for (String descendant : lineage.descendantsOf(id)) {
-                if (stored.containsKey(descendant)) {
-                    done.add(id);
-                    break;
-                }
+            if (anyStored(lineage.descendantsOf(id), Set.of())) {
+                done.add(id);
             }
         }
         return done;
     }
 
-    /** Just after the shard's checkpoint, or {@code fallback} when it has none. */
-    public StartingPosition positionOf(String shardId, StartingPosition fallback) {
-        Checkpoint checkpoint = stored.get(shardId);
-        return checkpoint != null ? checkpoint.resumePosition() : fallback;
+    /**
+     * Where {@code shardId} starts: just after its own checkpoint; else at TRIM_HORIZON when an
+     * ancestor has a checkpoint or is in {@code finished} (pass the shards finished according to
+     * the store, not those read to their end since the start); else at {@code fallback}.
+     */
+    public StartingPosition positionOf(
+            String shardId, ShardLineage lineage, Set<String> finished, StartingPosition fallback) {
+        Checkpoint own = stored.get(shardId);
+        if (own != null) {
+            return own.resumePosition();
+        }
+        if (anyStored(lineage.ancestorsOf(shardId), finished)) {
+            return StartingPosition.trimHorizon();
+        }
+        return fallback;
     }
 
-    public boolean has(String shardId) {
-        return stored.containsKey(shardId);
+    private boolean anyStored(Iterable<String> shardIds, Set<String> finished) {
+        for (String id : shardIds) {
+            if (stored.containsKey(id) || finished.contains(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

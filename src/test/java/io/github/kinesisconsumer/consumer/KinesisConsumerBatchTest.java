@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.github.kinesisconsumer.consumer.ConsumerHarness.await;
 import static io.github.kinesisconsumer.consumer.ConsumerHarness.consumer;
@@ -122,6 +123,44 @@ class KinesisConsumerBatchTest {
         assertThat(sizes).allMatch(n -> n < 100);
         // flush interval 200 ms + fetch idle pause 50 ms + tick 50 ms + scheduling
         assertThat(delays).allMatch(d -> d < 800);
+    }
+
+    @Test
+    void batchDeliveredByAgeIsCheckpointedWithoutWaitingForMoreRecords() throws Exception {
+        TestStream stream = KINESIS.createStream(1);
+        List<WrittenRecord> written = stream.putSequential(30, 3);
+        CheckpointKey key = new CheckpointKey(app, stream.name(), written.get(0).shardId);
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        AtomicLong deliveredAt = new AtomicLong();
+        KinesisConsumer c = consumer(KINESIS.clientSettings(), stream.name(), app, store).build();
+        CompletableFuture<Void> scan =
+                inBackground(
+                        () ->
+                                c.scanBatch(
+                                        batch -> {
+                                            sizes.add(batch.size());
+                                            deliveredAt.set(System.nanoTime());
+                                        },
+                                        BatchOptions.maxSize(1_000)
+                                                .flushInterval(Duration.ofMillis(200))));
+        waitFor(() -> deliveredAt.get() != 0, Duration.ofSeconds(30), "the batch");
+        Checkpoint expected = Checkpoint.at(written.get(29).sequenceNumber);
+        long millis;
+        try {
+            waitFor(
+                    () -> expected.equals(store.get(key).orElse(null)),
+                    Duration.ofSeconds(3),
+                    "the batch's last record in the store");
+            millis = (System.nanoTime() - deliveredAt.get()) / 1_000_000;
+        } finally {
+            c.close();
+            await(scan);
+        }
+        System.out.printf(
+                "scanBatch by age: batch of %s stored within %d ms of its delivery%n",
+                sizes, millis);
+        assertThat(sizes).containsExactly(30);
+        assertThat(millis).as("from delivery to stored checkpoint").isLessThan(1_000);
     }
 
     @Test

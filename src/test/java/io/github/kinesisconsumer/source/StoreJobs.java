@@ -17,16 +17,32 @@ final class StoreJobs {
     static JobClient start(
             ClientSettings settings, String stream, String app, CheckpointStoreFactory stores)
             throws Exception {
+        return start(settings, stream, app, stores, StartingPosition.trimHorizon(), 300);
+    }
+
+    /**
+     * The job starting from the store, with {@code fallback} for shards the store does not place;
+     * {@code checkpointMillis} 0 turns Flink checkpoints off, so the job mirrors nothing.
+     */
+    static JobClient start(
+            ClientSettings settings,
+            String stream,
+            String app,
+            CheckpointStoreFactory stores,
+            StartingPosition fallback,
+            long checkpointMillis)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
-        env.enableCheckpointing(300);
+        if (checkpointMillis > 0) {
+            env.enableCheckpointing(checkpointMillis);
+        }
         env.fromSource(
                         KinesisSource.<Tuple3<String, String, String>>builder()
                                 .streamName(stream)
                                 .appName(app)
                                 .clientSettings(settings)
-                                .startingPosition(
-                                        StartingPosition.fromStore(StartingPosition.trimHorizon()))
+                                .startingPosition(StartingPosition.fromStore(fallback))
                                 .checkpointStore(stores)
                                 .deserializer(new Emitted.Schema())
                                 .build(),

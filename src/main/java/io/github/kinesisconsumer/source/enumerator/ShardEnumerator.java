@@ -307,9 +307,11 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     /**
      * Shards found after the first discovery start at TRIM_HORIZON. At the first discovery a shard
-     * gets the configured position (or its stored checkpoint), with LATEST pinned to the time the
-     * discovery started: the split keeps that moment, so a restore, an iterator refresh or a shard
-     * read only after its parents never skips what arrived since.
+     * resumes after its stored checkpoint; a shard without one starts at TRIM_HORIZON when an
+     * ancestor has a stored checkpoint or is finished (see {@link StoredPositions}); any other
+     * shard gets the configured position, with LATEST pinned to the time the discovery started: the
+     * split keeps that moment, so a restore, an iterator refresh or a shard read only after its
+     * parents never skips what arrived since.
      */
     private StartingPosition positionForNewShard(ShardInfo shard, long discoveryMillis) {
         if (initialDiscoveryDone) {
@@ -317,12 +319,13 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         }
         StartingPosition base = initialPosition;
         if (base.type() == StartingPosition.Type.FROM_STORE) {
-            if (stored.has(shard.shardId())) {
-                return stored.positionOf(shard.shardId(), base.fallback());
-            }
             base = base.fallback();
         }
-        return base.pinnedAt(java.time.Instant.ofEpochMilli(discoveryMillis));
+        return stored.positionOf(
+                shard.shardId(),
+                lineage,
+                finished,
+                base.pinnedAt(java.time.Instant.ofEpochMilli(discoveryMillis)));
     }
 
     /**
