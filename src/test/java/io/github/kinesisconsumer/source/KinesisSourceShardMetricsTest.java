@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.testing.Await;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,13 +78,13 @@ class KinesisSourceShardMetricsTest {
                 .addSink(new Emitted.Sink());
         JobClient job = env.executeAsync("shard metrics " + stream.name());
         try {
-            await(() -> Emitted.ENTRIES.size() >= 200, "the first 200 records");
+            Await.until(() -> Emitted.ENTRIES.size() >= 200, Duration.ofSeconds(60), "200 records");
             assertThat(shardGauges(job)).containsExactlyInAnyOrder(parent, other);
 
             stream.split(parent);
             List<String> children = stream.shardIds().subList(2, 4);
             stream.putSequential(200, 20);
-            await(() -> Emitted.ENTRIES.size() >= 400, "all 400 records");
+            Await.until(() -> Emitted.ENTRIES.size() >= 400, Duration.ofSeconds(60), "400 records");
             Set<String> expected = new TreeSet<>(children);
             expected.add(other);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -109,15 +109,5 @@ class KinesisSourceShardMetricsTest {
             }
         }
         return shards;
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 }

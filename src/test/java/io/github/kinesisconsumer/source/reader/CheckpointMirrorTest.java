@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.Backoff;
 import io.github.kinesisconsumer.store.Checkpoint;
+import io.github.kinesisconsumer.testing.Await;
 
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -172,13 +173,7 @@ class CheckpointMirrorTest {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+        Await.until(condition, Duration.ofSeconds(10), what);
     }
 
     private static void sleepMicros(long micros) {
