@@ -29,9 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * per-shard call budget allows, and the buffer has room. The caller takes results with {@link
  * #poll} (one per call, empty ones too, so a caller sees when a shard is caught up). Memory is
  * bounded by {@link PollerOptions#maxBufferedBytes()}: each record counts its payload plus {@value
- * #RECORD_OVERHEAD} bytes, each call in flight reserves the size of its shard's last answer, and no
- * call starts while the results waiting to be taken and released plus the reservations reach the
- * limit.
+ * #RECORD_OVERHEAD} bytes; a call asks for no more records (GetRecords {@code Limit}) than fit in
+ * the room left and in the shard's fair share of the budget, at the size of the largest record of
+ * the shard's last answer (1 MiB, the largest Kinesis record, before any record was read), and
+ * reserves that much until it returns. A call waits while the results waiting to be taken and
+ * released plus the reservations leave less than half its fair share. So what calls bring exceeds
+ * the budget by less than one record, as long as records are not larger than those read before.
  *
  * <p>Throttling and transient errors are retried with backoff and jitter; an expired iterator is
  * taken again after the last fetched record, so nothing is lost or repeated. Any other error of a
@@ -47,8 +50,8 @@ public final class ShardPoller implements ShardReader {
      */
     static final int RECORD_OVERHEAD = 512;
 
-    /** The least a call reserves, even after an empty answer. */
-    private static final long MIN_RESERVATION = 64 * 1024;
+    /** What a record is assumed to cost before any was read: the largest Kinesis record. */
+    static final long UNKNOWN_RECORD_COST = 1024 * 1024 + RECORD_OVERHEAD;
 
     private final KinesisAsyncClient client;
     private final StreamRef stream;
@@ -57,8 +60,8 @@ public final class ShardPoller implements ShardReader {
     private final long spacingNanos;
     private final long idleNanos;
 
-    /** A shard's first call reserves what a full answer of overheads alone would count. */
-    private final long firstReservation;
+    /** The largest record cost in the latest non-empty answer of any shard (scheduler thread). */
+    private long latestRecordCost = UNKNOWN_RECORD_COST;
 
     private final ScheduledExecutorService scheduler;
     private final ResultQueue results = new ResultQueue();
@@ -89,12 +92,6 @@ public final class ShardPoller implements ShardReader {
         this.backoff = options.backoff();
         this.spacingNanos = options.minCallSpacingNanos();
         this.idleNanos = options.idlePollInterval().toNanos();
-        this.firstReservation =
-                Math.max(
-                        MIN_RESERVATION,
-                        Math.min(
-                                options.maxBufferedBytes() / 4,
-                                (long) options.recordsPerCall() * RECORD_OVERHEAD));
         this.scheduler =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
@@ -273,18 +270,24 @@ public final class ShardPoller implements ShardReader {
                     () -> fetch(cursor), cursor.nextCallAllowedNanos - now, TimeUnit.NANOSECONDS);
             return;
         }
+        long recordCost = cursor.recordCost > 0 ? cursor.recordCost : latestRecordCost;
+        long max = options.maxBufferedBytes();
+        long used = bufferedBytes.get() + reservedBytes.get();
+        long wanted =
+                Math.min(max / Math.max(1, cursors.size()), options.recordsPerCall() * recordCost);
+        if (used > 0 && max - used < wanted / 2) {
+            // wait for room for a fair-sized call rather than make many small ones
+            waitingForRoom.add(cursor);
+            return;
+        }
         cursor.nextCallAllowedNanos = now + spacingNanos;
         cursor.inFlight = true;
-        cursor.reservedBytes = Math.max(MIN_RESERVATION, cursor.lastResponseBytes);
-        if (cursor.lastResponseBytes < 0) {
-            cursor.reservedBytes = firstReservation;
-        }
+        cursor.limit = (int) Math.max(1, Math.min(max - used, wanted) / recordCost);
+        cursor.reservedBytes = cursor.limit * recordCost;
         reservedBytes.addAndGet(cursor.reservedBytes);
         metrics.getRecordsCalls.increment();
         GetRecordsRequest.Builder request =
-                GetRecordsRequest.builder()
-                        .shardIterator(cursor.iterator)
-                        .limit(options.recordsPerCall());
+                GetRecordsRequest.builder().shardIterator(cursor.iterator).limit(cursor.limit);
         if (stream.arn() != null) {
             request.streamARN(stream.arn());
         }
@@ -365,9 +368,14 @@ public final class ShardPoller implements ShardReader {
         }
         long bytes = 0;
         if (!records.isEmpty()) {
+            long largest = 0;
             for (int i = 0; i < records.size(); i++) {
-                bytes += records.get(i).data().asByteArrayUnsafe().length + RECORD_OVERHEAD;
+                long cost = records.get(i).data().asByteArrayUnsafe().length + RECORD_OVERHEAD;
+                bytes += cost;
+                largest = Math.max(largest, cost);
             }
+            cursor.recordCost = largest;
+            latestRecordCost = largest;
             cursor.lastSequenceNumber = records.get(records.size() - 1).sequenceNumber();
             metrics.recordsFetched.add(records.size());
             metrics.bytesFetched.add(bytes);
@@ -375,7 +383,6 @@ public final class ShardPoller implements ShardReader {
         cursor.iterator = response.nextShardIterator();
         boolean end = cursor.iterator == null;
         List<String> children = end ? childIds(response.childShards()) : List.of();
-        cursor.lastResponseBytes = bytes;
         bufferedBytes.addAndGet(bytes);
         resumeWaiting();
         results.add(
@@ -387,7 +394,7 @@ public final class ShardPoller implements ShardReader {
             cursor.removed = true;
             return;
         }
-        boolean more = records.size() >= options.recordsPerCall() || (behind != null && behind > 0);
+        boolean more = records.size() >= cursor.limit || (behind != null && behind > 0);
         schedule(cursor, records.isEmpty() && !more ? idleNanos : 0);
     }
 
@@ -469,7 +476,10 @@ public final class ShardPoller implements ShardReader {
         boolean paused;
         boolean inFlight;
         long reservedBytes;
-        long lastResponseBytes = -1;
+        int limit;
+
+        /** The largest record cost in the shard's last non-empty answer; 0 before one. */
+        long recordCost;
 
         Cursor(String shardId, StartingPosition start) {
             this.shardId = shardId;
