@@ -30,10 +30,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * #poll} (one per call, empty ones too, so a caller sees when a shard is caught up). Memory is
  * bounded by {@link PollerOptions#maxBufferedBytes()}: each record counts its payload plus {@value
  * #RECORD_OVERHEAD} bytes; a call asks for no more records (GetRecords {@code Limit}) than fit in
- * the room left and in the shard's fair share of the budget, at the size of the largest record of
- * the shard's last answer (1 MiB, the largest Kinesis record, before any record was read), and
- * reserves that much until it returns. A call waits while the results waiting to be taken and
- * released plus the reservations leave less than half its fair share. So what calls bring exceeds
+ * the room left, at the size of the largest record of the shard's last answer (1 MiB, the largest
+ * Kinesis record, before any record was read), and reserves that much until it returns. A shard
+ * that is caught up asks for at most twice its last answer (at least {@value #CAUGHT_UP_LIMIT}
+ * records), so idle shards reserve little. A call waits while the results waiting to be taken and
+ * released plus the reservations leave less than half of what it wants. So what calls bring exceeds
  * the budget by less than one record, as long as records are not larger than those read before.
  *
  * <p>Throttling and transient errors are retried with backoff and jitter; an expired iterator is
@@ -49,6 +50,9 @@ public final class ShardPoller implements ShardReader {
      * partition key), counted against {@link PollerOptions#maxBufferedBytes()}.
      */
     static final int RECORD_OVERHEAD = 512;
+
+    /** The most records a caught-up shard asks for, unless its last answer had more. */
+    static final int CAUGHT_UP_LIMIT = 100;
 
     /** What a record is assumed to cost before any was read: the largest Kinesis record. */
     static final long UNKNOWN_RECORD_COST = 1024 * 1024 + RECORD_OVERHEAD;
@@ -271,18 +275,22 @@ public final class ShardPoller implements ShardReader {
             return;
         }
         long recordCost = cursor.recordCost > 0 ? cursor.recordCost : latestRecordCost;
+        int wantedRecords =
+                cursor.more
+                        ? options.recordsPerCall()
+                        : Math.min(
+                                options.recordsPerCall(),
+                                Math.max(CAUGHT_UP_LIMIT, 2 * cursor.lastCount));
         long max = options.maxBufferedBytes();
         long used = bufferedBytes.get() + reservedBytes.get();
-        long wanted =
-                Math.min(max / Math.max(1, cursors.size()), options.recordsPerCall() * recordCost);
-        if (used > 0 && max - used < wanted / 2) {
-            // wait for room for a fair-sized call rather than make many small ones
+        if (used > 0 && max - used < Math.min(max, wantedRecords * recordCost) / 2) {
+            // wait for room for a call of a useful size rather than make many small ones
             waitingForRoom.add(cursor);
             return;
         }
         cursor.nextCallAllowedNanos = now + spacingNanos;
         cursor.inFlight = true;
-        cursor.limit = (int) Math.max(1, Math.min(max - used, wanted) / recordCost);
+        cursor.limit = (int) Math.max(1, Math.min(wantedRecords, (max - used) / recordCost));
         cursor.reservedBytes = cursor.limit * recordCost;
         reservedBytes.addAndGet(cursor.reservedBytes);
         metrics.getRecordsCalls.increment();
@@ -395,6 +403,8 @@ public final class ShardPoller implements ShardReader {
             return;
         }
         boolean more = records.size() >= cursor.limit || (behind != null && behind > 0);
+        cursor.more = more;
+        cursor.lastCount = records.size();
         schedule(cursor, records.isEmpty() && !more ? idleNanos : 0);
     }
 
@@ -477,6 +487,11 @@ public final class ShardPoller implements ShardReader {
         boolean inFlight;
         long reservedBytes;
         int limit;
+
+        /** Whether the last answer left more to read (full, or behind); true before one. */
+        boolean more = true;
+
+        int lastCount;
 
         /** The largest record cost in the shard's last non-empty answer; 0 before one. */
         long recordCost;
