@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The enumerator's stream consumer across a failover, on a kinesis-local of the test's own where
@@ -108,6 +109,29 @@ class ShardEnumeratorFanOutTest {
         assertThat(proxy.forwarded("DeregisterStreamConsumer")).isEqualTo(1);
         assertThat(closeMillis).isBetween(DELETING_MILLIS - 500, DELETING_MILLIS + 5_000);
         System.out.printf("enumerator close waited %d ms for the deletion%n", closeMillis);
+    }
+
+    @Test
+    void waitsForTheDeletionAreBoundedByTheirTimeouts() throws Throwable {
+        TestStream stream = kinesis.createStream("efo-timeout", 1);
+        StreamConsumerRegistrar registrar =
+                new StreamConsumerRegistrar(kinesis.client(), stream.ref());
+        registrar.registerIfMissing("job-efo", Duration.ofSeconds(30));
+
+        long start = System.nanoTime();
+        boolean gone = registrar.deregisterAndAwaitDeletion("job-efo", Duration.ofMillis(800));
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(gone).as("still DELETING when the wait ends").isFalse();
+        assertThat(waitedMillis).isBetween(800L, 2_500L);
+
+        assertThatThrownBy(() -> registrar.registerIfMissing("job-efo", Duration.ofMillis(500)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is still being deleted after PT0.5S")
+                .hasMessageContaining(
+                        "raise the registration timeout, or use another consumer name");
+        assertThat(registrar.registerIfMissing("job-efo", Duration.ofSeconds(30)).registeredHere())
+                .as("registered again once the deletion is over")
+                .isTrue();
     }
 
     private ShardEnumerator enumerator(MockSplitEnumeratorContext<ShardSplit> ctx, TestStream s) {
