@@ -29,13 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * per-shard call budget allows, and the buffer has room. The caller takes results with {@link
  * #poll} (one per call, empty ones too, so a caller sees when a shard is caught up). Memory is
  * bounded by {@link PollerOptions#maxBufferedBytes()}: each record counts its payload plus {@value
- * #RECORD_OVERHEAD} bytes; a call asks for no more records (GetRecords {@code Limit}) than fit in
- * the room left, at the size of the largest record of the shard's last answer (1 MiB, the largest
- * Kinesis record, before any record was read), and reserves that much until it returns. A shard
- * that is caught up asks for at most twice its last answer (at least {@value #CAUGHT_UP_LIMIT}
- * records), so idle shards reserve little. A call waits while the results waiting to be taken and
- * released plus the reservations leave less than half of what it wants. So what calls bring exceeds
- * the budget by less than one record, as long as records are not larger than those read before.
+ * #RECORD_OVERHEAD} bytes, each call asks for no more records than fit in the room left and
+ * reserves that much while in flight ({@link CallSizing}), and no call starts while the results
+ * waiting to be taken and released plus the reservations reach the limit.
  *
  * <p>Throttling and transient errors are retried with backoff and jitter; an expired iterator is
  * taken again after the last fetched record, so nothing is lost or repeated. Any other error of a
@@ -51,12 +47,6 @@ public final class ShardPoller implements ShardReader {
      */
     static final int RECORD_OVERHEAD = 512;
 
-    /** The most records a caught-up shard asks for, unless its last answer had more. */
-    static final int CAUGHT_UP_LIMIT = 100;
-
-    /** What a record is assumed to cost before any was read: the largest Kinesis record. */
-    static final long UNKNOWN_RECORD_COST = 1024 * 1024 + RECORD_OVERHEAD;
-
     private final KinesisAsyncClient client;
     private final StreamRef stream;
     private final PollerOptions options;
@@ -65,7 +55,7 @@ public final class ShardPoller implements ShardReader {
     private final long idleNanos;
 
     /** The largest record cost in the latest non-empty answer of any shard (scheduler thread). */
-    private long latestRecordCost = UNKNOWN_RECORD_COST;
+    private long latestRecordCost = CallSizing.UNKNOWN_RECORD_COST;
 
     private final ScheduledExecutorService scheduler;
     private final ResultQueue results = new ResultQueue();
@@ -275,23 +265,20 @@ public final class ShardPoller implements ShardReader {
             return;
         }
         long recordCost = cursor.recordCost > 0 ? cursor.recordCost : latestRecordCost;
-        int wantedRecords =
-                cursor.more
-                        ? options.recordsPerCall()
-                        : Math.min(
-                                options.recordsPerCall(),
-                                Math.max(CAUGHT_UP_LIMIT, 2 * cursor.lastCount));
-        long max = options.maxBufferedBytes();
-        long used = bufferedBytes.get() + reservedBytes.get();
-        if (used > 0 && max - used < Math.min(max, wantedRecords * recordCost) / 2) {
-            // wait for room for a call of a useful size rather than make many small ones
+        int limit =
+                CallSizing.limit(
+                        CallSizing.wanted(options.recordsPerCall(), cursor.more, cursor.lastCount),
+                        recordCost,
+                        options.maxBufferedBytes(),
+                        bufferedBytes.get() + reservedBytes.get());
+        if (limit == 0) {
             waitingForRoom.add(cursor);
             return;
         }
         cursor.nextCallAllowedNanos = now + spacingNanos;
         cursor.inFlight = true;
-        cursor.limit = (int) Math.max(1, Math.min(wantedRecords, (max - used) / recordCost));
-        cursor.reservedBytes = cursor.limit * recordCost;
+        cursor.limit = limit;
+        cursor.reservedBytes = limit * recordCost;
         reservedBytes.addAndGet(cursor.reservedBytes);
         metrics.getRecordsCalls.increment();
         GetRecordsRequest.Builder request =
@@ -487,10 +474,7 @@ public final class ShardPoller implements ShardReader {
         boolean inFlight;
         long reservedBytes;
         int limit;
-
-        /** Whether the last answer left more to read (full, or behind); true before one. */
         boolean more = true;
-
         int lastCount;
 
         /** The largest record cost in the shard's last non-empty answer; 0 before one. */
