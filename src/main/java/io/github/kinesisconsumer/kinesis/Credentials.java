@@ -65,7 +65,24 @@ public abstract class Credentials implements Serializable {
                 requireText(roleArn, "role ARN"),
                 requireText(sessionName, "role session name"),
                 Objects.requireNonNull(base, "base credentials"),
-                stsEndpoint == null ? null : URI.create(stsEndpoint));
+                stsEndpoint == null ? null : stsUri(stsEndpoint));
+    }
+
+    private static URI stsUri(String endpoint) {
+        try {
+            URI uri = new URI(endpoint);
+            if (uri.getHost() != null
+                    && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "STS endpoint '"
+                        + endpoint
+                        + "' must be an http:// or https:// URL with a host, e.g."
+                        + " https://sts.eu-west-1.amazonaws.com");
     }
 
     /**
