@@ -8,9 +8,11 @@ import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
 import software.amazon.awssdk.services.sts.auth.StsAssumeRoleCredentialsProvider;
 
 import java.io.Serializable;
+import java.net.URI;
 import java.util.Objects;
 
 /**
@@ -50,13 +52,44 @@ public abstract class Credentials implements Serializable {
      * is refreshed before it expires.
      */
     public static Credentials assumeRole(String roleArn, String sessionName, Credentials base) {
+        return assumeRole(roleArn, sessionName, base, null);
+    }
+
+    /**
+     * Like {@link #assumeRole(String, String, Credentials)}, calling STS at {@code stsEndpoint}
+     * (e.g. a VPC endpoint, or a local stand-in in tests) instead of the region's public endpoint.
+     */
+    public static Credentials assumeRole(
+            String roleArn, String sessionName, Credentials base, String stsEndpoint) {
         return new AssumeRole(
                 requireText(roleArn, "role ARN"),
                 requireText(sessionName, "role session name"),
-                Objects.requireNonNull(base, "base credentials"));
+                Objects.requireNonNull(base, "base credentials"),
+                stsEndpoint == null ? null : stsUri(stsEndpoint));
     }
 
-    /** Creates the SDK provider. {@code region} is used by STS for assume-role. */
+    private static URI stsUri(String endpoint) {
+        try {
+            URI uri = new URI(endpoint);
+            if (uri.getHost() != null
+                    && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "STS endpoint '"
+                        + endpoint
+                        + "' must be an http:// or https:// URL with a host, e.g."
+                        + " https://sts.eu-west-1.amazonaws.com");
+    }
+
+    /**
+     * Creates the SDK provider. {@code region} is used by STS for assume-role. The provider may own
+     * resources (the STS client of assume-role): give it to one SDK client, which closes it when it
+     * is closed, or close it yourself.
+     */
     public abstract AwsCredentialsProvider createProvider(Region region);
 
     private static String requireText(String value, String what) {
@@ -131,24 +164,31 @@ public abstract class Credentials implements Serializable {
         private final String roleArn;
         private final String sessionName;
         private final Credentials base;
+        private final URI stsEndpoint;
 
-        AssumeRole(String roleArn, String sessionName, Credentials base) {
+        AssumeRole(String roleArn, String sessionName, Credentials base, URI stsEndpoint) {
             this.roleArn = roleArn;
             this.sessionName = sessionName;
             this.base = base;
+            this.stsEndpoint = stsEndpoint;
         }
 
         @Override
         public AwsCredentialsProvider createProvider(Region region) {
-            StsClient sts =
+            StsClientBuilder builder =
                     StsClient.builder()
                             .region(region)
-                            .credentialsProvider(base.createProvider(region))
-                            .build();
-            return StsAssumeRoleCredentialsProvider.builder()
-                    .stsClient(sts)
-                    .refreshRequest(r -> r.roleArn(roleArn).roleSessionName(sessionName))
-                    .build();
+                            .credentialsProvider(base.createProvider(region));
+            if (stsEndpoint != null) {
+                builder.endpointOverride(stsEndpoint);
+            }
+            StsClient sts = builder.build();
+            return new ClosingCredentialsProvider(
+                    StsAssumeRoleCredentialsProvider.builder()
+                            .stsClient(sts)
+                            .refreshRequest(r -> r.roleArn(roleArn).roleSessionName(sessionName))
+                            .build(),
+                    sts);
         }
 
         @Override

@@ -71,7 +71,11 @@ public final class FanOutOptions implements Serializable {
         return subscribeSpacing;
     }
 
-    /** How long to wait for the consumer to become ACTIVE. */
+    /**
+     * How long to wait for the consumer to become ACTIVE (including the wait for an earlier run's
+     * consumer that is still being deleted), and the longest the source's close waits for the
+     * deletion of a consumer it deregisters.
+     */
     public Duration registrationTimeout() {
         return registrationTimeout;
     }

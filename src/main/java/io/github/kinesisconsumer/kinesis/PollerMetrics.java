@@ -66,6 +66,11 @@ public final class PollerMetrics {
         return value == null ? -1 : value;
     }
 
+    /** Forgets the lag of a shard that is no longer read. */
+    public void forgetShard(String shardId) {
+        millisBehindLatest.remove(shardId);
+    }
+
     /** SubscribeToShard calls made (enhanced fan-out): the first per shard and every renewal. */
     public long subscriptions() {
         return subscriptions.sum();

@@ -31,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * per-shard call budget allows, and the buffer has room. The caller takes results with {@link
  * #poll} (one per call, empty ones too, so a caller sees when a shard is caught up). Memory is
  * bounded by {@link PollerOptions#maxBufferedBytes()}: each record counts its payload plus {@value
- * #RECORD_OVERHEAD} bytes, each call in flight reserves the size of its shard's last answer, and no
- * call starts while the results waiting to be taken and released plus the reservations reach the
- * limit.
+ * #RECORD_OVERHEAD} bytes, each call asks for no more records than fit in the room left and
+ * reserves that much while in flight ({@link CallSizing}), and no call starts while the results
+ * waiting to be taken and released plus the reservations reach the limit.
  *
  * <p>Throttling and transient errors are retried with backoff and jitter; an expired iterator is
  * taken again after the last fetched record, so nothing is lost or repeated. Any other error of a
@@ -49,9 +49,6 @@ public final class ShardPoller implements ShardReader {
      */
     static final int RECORD_OVERHEAD = 512;
 
-    /** The least a call reserves, even after an empty answer. */
-    private static final long MIN_RESERVATION = 64 * 1024;
-
     private final KinesisAsyncClient client;
     private final StreamRef stream;
     private final PollerOptions options;
@@ -59,8 +56,8 @@ public final class ShardPoller implements ShardReader {
     private final long spacingNanos;
     private final long idleNanos;
 
-    /** A shard's first call reserves what a full answer of overheads alone would count. */
-    private final long firstReservation;
+    /** The largest record cost in the latest non-empty answer of any shard (scheduler thread). */
+    private long latestRecordCost = CallSizing.UNKNOWN_RECORD_COST;
 
     private final ScheduledExecutorService scheduler;
     private final ResultQueue results = new ResultQueue();
@@ -93,12 +90,6 @@ public final class ShardPoller implements ShardReader {
         this.backoff = options.backoff();
         this.spacingNanos = options.minCallSpacingNanos();
         this.idleNanos = options.idlePollInterval().toNanos();
-        this.firstReservation =
-                Math.max(
-                        MIN_RESERVATION,
-                        Math.min(
-                                options.maxBufferedBytes() / 4,
-                                (long) options.recordsPerCall() * RECORD_OVERHEAD));
         this.scheduler =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {
@@ -307,19 +298,26 @@ public final class ShardPoller implements ShardReader {
                     () -> fetch(cursor), cursor.nextCallAllowedNanos - now, TimeUnit.NANOSECONDS);
             return;
         }
+        long recordCost = cursor.recordCost > 0 ? cursor.recordCost : latestRecordCost;
+        int limit =
+                CallSizing.limit(
+                        CallSizing.wanted(options.recordsPerCall(), cursor.more, cursor.lastCount),
+                        recordCost,
+                        options.maxBufferedBytes(),
+                        bufferedBytes.get() + reservedBytes.get());
+        if (limit == 0) {
+            waitingForRoom.add(cursor);
+            return;
+        }
         long requestedAt = System.currentTimeMillis();
         cursor.nextCallAllowedNanos = now + spacingNanos;
         cursor.inFlight = true;
-        cursor.reservedBytes = Math.max(MIN_RESERVATION, cursor.lastResponseBytes);
-        if (cursor.lastResponseBytes < 0) {
-            cursor.reservedBytes = firstReservation;
-        }
+        cursor.limit = limit;
+        cursor.reservedBytes = limit * recordCost;
         reservedBytes.addAndGet(cursor.reservedBytes);
         metrics.getRecordsCalls.increment();
         GetRecordsRequest.Builder request =
-                GetRecordsRequest.builder()
-                        .shardIterator(cursor.iterator)
-                        .limit(options.recordsPerCall());
+                GetRecordsRequest.builder().shardIterator(cursor.iterator).limit(cursor.limit);
         if (stream.arn() != null) {
             request.streamARN(stream.arn());
         }
@@ -405,9 +403,14 @@ public final class ShardPoller implements ShardReader {
         }
         long bytes = 0;
         if (!records.isEmpty()) {
+            long largest = 0;
             for (int i = 0; i < records.size(); i++) {
-                bytes += records.get(i).data().asByteArrayUnsafe().length + RECORD_OVERHEAD;
+                long cost = records.get(i).data().asByteArrayUnsafe().length + RECORD_OVERHEAD;
+                bytes += cost;
+                largest = Math.max(largest, cost);
             }
+            cursor.recordCost = largest;
+            latestRecordCost = largest;
             cursor.lastSequenceNumber = records.get(records.size() - 1).sequenceNumber();
             metrics.recordsFetched.add(records.size());
             metrics.bytesFetched.add(bytes);
@@ -415,7 +418,6 @@ public final class ShardPoller implements ShardReader {
         cursor.iterator = response.nextShardIterator();
         boolean end = cursor.iterator == null;
         List<String> children = end ? childIds(response.childShards()) : List.of();
-        cursor.lastResponseBytes = bytes;
         bufferedBytes.addAndGet(bytes);
         resumeWaiting();
         results.add(
@@ -434,7 +436,9 @@ public final class ShardPoller implements ShardReader {
             cursor.removed = true;
             return;
         }
-        boolean more = records.size() >= options.recordsPerCall() || (behind != null && behind > 0);
+        boolean more = records.size() >= cursor.limit || (behind != null && behind > 0);
+        cursor.more = more;
+        cursor.lastCount = records.size();
         schedule(cursor, records.isEmpty() && !more ? idleNanos : 0);
     }
 
@@ -546,7 +550,12 @@ public final class ShardPoller implements ShardReader {
         boolean paused;
         boolean inFlight;
         long reservedBytes;
-        long lastResponseBytes = -1;
+        int limit;
+        boolean more = true;
+        int lastCount;
+
+        /** The largest record cost in the shard's last non-empty answer; 0 before one. */
+        long recordCost;
 
         Cursor(String shardId, StartingPosition start) {
             this.shardId = shardId;

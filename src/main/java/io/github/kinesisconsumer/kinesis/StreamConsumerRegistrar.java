@@ -77,36 +77,70 @@ public final class StreamConsumerRegistrar {
 
     /**
      * Returns the ACTIVE consumer {@code name}, registering it first when it does not exist, and
-     * waiting up to {@code timeout} until it is ACTIVE.
+     * waiting up to {@code timeout} until it is ACTIVE. A consumer that is being deleted (a run
+     * before this one deregistered it) is waited out and registered again.
      */
     public Registration registerIfMissing(String name, Duration timeout) {
         String arn = streamArn();
-        ConsumerDescription existing = describe(arn, name);
+        long deadline = System.nanoTime() + timeout.toNanos();
         boolean registered = false;
-        if (existing == null) {
-            try {
-                client.registerStreamConsumer(r -> r.streamARN(arn).consumerName(name)).join();
-                registered = true;
-                LOG.info("registered stream consumer '{}' on stream {}", name, stream);
-            } catch (CompletionException e) {
-                if (!(KinesisErrors.unwrap(e) instanceof ResourceInUseException)) {
-                    throw e;
+        boolean deletionLogged = false;
+        while (true) {
+            ConsumerDescription existing = describe(arn, name);
+            if (existing == null) {
+                try {
+                    client.registerStreamConsumer(r -> r.streamARN(arn).consumerName(name)).join();
+                    registered = true;
+                    LOG.info("registered stream consumer '{}' on stream {}", name, stream);
+                    break;
+                } catch (CompletionException e) {
+                    if (!(KinesisErrors.unwrap(e) instanceof ResourceInUseException)) {
+                        throw e;
+                    }
+                    LOG.info(
+                            "stream consumer '{}' was registered meanwhile, or is still being"
+                                    + " deleted; looking again",
+                            name);
                 }
-                LOG.info("stream consumer '{}' was registered meanwhile by someone else", name);
+            } else if (existing.consumerStatus() == ConsumerStatus.DELETING) {
+                if (!deletionLogged) {
+                    LOG.info(
+                            "stream consumer '{}' of stream {} is being deleted (an earlier run"
+                                    + " deregistered it); waiting for the deletion, then"
+                                    + " registering it again",
+                            name,
+                            stream);
+                    deletionLogged = true;
+                }
+            } else {
+                LOG.info(
+                        "using existing stream consumer '{}' ({}) of stream {}",
+                        name,
+                        existing.consumerStatus(),
+                        stream);
+                break;
             }
-        } else {
-            LOG.info(
-                    "using existing stream consumer '{}' ({}) of stream {}",
-                    name,
-                    existing.consumerStatus(),
-                    stream);
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "stream consumer '"
+                                + name
+                                + "' of stream "
+                                + stream
+                                + " is still being deleted after "
+                                + timeout
+                                + "; wait for the deletion, raise the registration timeout, or"
+                                + " use another consumer name");
+            }
+            pause(name);
         }
-        return new Registration(awaitActive(name, timeout, false), registered);
+        long left = Math.max(0, deadline - System.nanoTime());
+        return new Registration(awaitActive(name, Duration.ofNanos(left), false), registered);
     }
 
     /**
      * Waits up to {@code timeout} until the consumer {@code name} exists and is ACTIVE, and returns
-     * its ARN; a consumer that is not registered yet is waited for.
+     * its ARN; a consumer that is not registered yet, or being deleted before it is registered
+     * again, is waited for.
      */
     public String awaitActive(String name, Duration timeout) {
         return awaitActive(name, timeout, true);
@@ -138,17 +172,16 @@ public final class StreamConsumerRegistrar {
             if (d != null && d.consumerStatus() == ConsumerStatus.ACTIVE) {
                 return d.consumerARN();
             }
-            if (d == null && !waitForMissing) {
-                throw new IllegalStateException(
-                        "stream consumer '" + name + "' of stream " + stream + " disappeared");
-            }
-            if (d != null && d.consumerStatus() == ConsumerStatus.DELETING) {
+            boolean gone = d == null || d.consumerStatus() == ConsumerStatus.DELETING;
+            if (gone && !waitForMissing) {
                 throw new IllegalStateException(
                         "stream consumer '"
                                 + name
                                 + "' of stream "
                                 + stream
-                                + " is being deleted; use another consumer name or retry later");
+                                + (d == null ? " disappeared" : " is being deleted")
+                                + " while waiting for it to become ACTIVE; is another job or"
+                                + " process deregistering it?");
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(
@@ -162,12 +195,47 @@ public final class StreamConsumerRegistrar {
                                 + " after "
                                 + timeout);
             }
-            try {
-                Thread.sleep(POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for consumer " + name);
+            pause(name);
+        }
+    }
+
+    /**
+     * Deregisters the consumer {@code name} and waits up to {@code timeout} until it is gone, so a
+     * run started next finds no consumer in DELETING state. Returns whether it is gone; a consumer
+     * that is already gone is not an error.
+     */
+    public boolean deregisterAndAwaitDeletion(String name, Duration timeout) {
+        long start = System.nanoTime();
+        deregister(name);
+        String arn = streamArn();
+        long deadline = start + timeout.toNanos();
+        while (describe(arn, name) != null) {
+            if (System.nanoTime() > deadline) {
+                LOG.warn(
+                        "stream consumer '{}' of stream {} is still being deleted after {}; a run"
+                                + " started now waits for the deletion before it registers the"
+                                + " consumer again",
+                        name,
+                        stream,
+                        timeout);
+                return false;
             }
+            pause(name);
+        }
+        LOG.info(
+                "stream consumer '{}' of stream {} is deleted ({} ms after deregistering)",
+                name,
+                stream,
+                (System.nanoTime() - start) / 1_000_000);
+        return true;
+    }
+
+    private static void pause(String name) {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for consumer " + name);
         }
     }
 

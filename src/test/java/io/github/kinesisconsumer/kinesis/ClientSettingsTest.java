@@ -44,6 +44,11 @@ class ClientSettingsTest {
         assertThatThrownBy(() -> Credentials.basic("", "x")).hasMessageContaining("access key id");
         assertThatThrownBy(() -> Credentials.assumeRole("arn:x", " ", Credentials.defaultChain()))
                 .hasMessageContaining("role session name");
+        assertThatThrownBy(
+                        () ->
+                                Credentials.assumeRole(
+                                        "arn:x", "s", Credentials.defaultChain(), "sts.local:80"))
+                .hasMessageContaining("must be an http:// or https:// URL with a host");
     }
 
     @Test

@@ -9,10 +9,6 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +38,11 @@ public final class KinesaliteProcess implements AutoCloseable {
 
     /** Starts kinesalite keeping its data under {@code dataDir}. */
     public static KinesaliteProcess start(Path dataDir) throws IOException {
-        KinesaliteProcess k = new KinesaliteProcess(findHome(), dataDir, freePort());
+        KinesaliteProcess k =
+                new KinesaliteProcess(
+                        NpmEmulators.home("kinesalite", "cli.js"),
+                        dataDir,
+                        NpmEmulators.freePort());
         k.launch();
         return k;
     }
@@ -120,7 +120,7 @@ public final class KinesaliteProcess implements AutoCloseable {
         Files.createDirectories(data);
         process = pb.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!reachable()) {
+        while (!NpmEmulators.reachable(port)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
                 process.destroyForcibly();
                 throw new IllegalStateException(
@@ -129,61 +129,6 @@ public final class KinesaliteProcess implements AutoCloseable {
             sleep(50);
         }
         LOG.info("kinesalite started on port {} with data in {}", port, data);
-    }
-
-    private boolean reachable() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static File findHome() {
-        String relative = ".local/npm/node_modules/kinesalite";
-        File own = ProjectDir.file(relative);
-        if (new File(own, "cli.js").isFile()) {
-            return own;
-        }
-        File main = mainCheckout();
-        if (main != null && new File(main, relative + "/cli.js").isFile()) {
-            return new File(main, relative);
-        }
-        install();
-        if (new File(own, "cli.js").isFile()) {
-            return own;
-        }
-        throw new IllegalStateException(
-                "kinesalite is not installed in " + own + "; run scripts/services.sh install");
-    }
-
-    /** Installs the pinned npm packages with the project's script (the shared emulator may run). */
-    private static void install() {
-        ServicesScript.run("install");
-    }
-
-    /** For a git worktree, the main checkout (from {@code .git}: "gitdir: X/.git/worktrees/n"). */
-    private static File mainCheckout() {
-        File dotGit = ProjectDir.file(".git");
-        if (!dotGit.isFile()) {
-            return null;
-        }
-        try {
-            String line = Files.readString(dotGit.toPath()).trim();
-            int at = line.indexOf("/.git/worktrees/");
-            return line.startsWith("gitdir:") && at > 0
-                    ? new File(line.substring("gitdir:".length(), at).trim())
-                    : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static void sleep(long millis) {

@@ -516,7 +516,10 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         StreamConsumerRegistrar.Registration r = registration;
         if (client != null && r != null && r.registeredHere() && fanOut.deregisterOnClose()) {
             try {
-                new StreamConsumerRegistrar(client, stream).deregister(fanOut.consumerName());
+                // a job restarted next (failover) must not find the consumer DELETING
+                new StreamConsumerRegistrar(client, stream)
+                        .deregisterAndAwaitDeletion(
+                                fanOut.consumerName(), fanOut.registrationTimeout());
             } catch (RuntimeException e) {
                 LOG.warn(
                         "could not deregister stream consumer '{}' of stream {}; deregister it by"

@@ -111,6 +111,7 @@ public final class KinesisSourceReader<T>
             ShardSplit split = state.toSplit().asFinished();
             finishedSplits.put(split.shardId(), new FinishedSplit(split));
             ids.add(split.shardId());
+            shardMetrics.unregister(split.shardId());
         }
         LOG.info("finished reading shards {}", ids);
         context.sendSourceEventToCoordinator(new ShardsFinishedEvent(ids));

@@ -7,23 +7,24 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MeterView;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.groups.SourceReaderMetricGroup;
+import org.apache.flink.runtime.metrics.groups.AbstractMetricGroup;
 
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Registers the reader's Kinesis metrics: per shard {@code millisBehindLatest} (group {@code
- * KinesisSource.shardId.<id>}), and per reader the GetRecords calls (count and rate per second),
- * throttled calls, transient errors, iterator refreshes, bytes read and the latest fetch latency;
- * with enhanced fan-out the subscriptions made, the silent ones renewed and closed-shard checks;
- * shards found gone past retention ({@code shardsGone}) and starts older than the trim horizon
- * ({@code trimmedPositions}).
+ * KinesisSource.shardId.<id>}, removed when the shard finishes), and per reader the GetRecords
+ * calls (count and rate per second), throttled calls, transient errors, iterator refreshes, bytes
+ * read and the latest fetch latency; with enhanced fan-out the subscriptions made, the silent ones
+ * renewed and closed-shard checks; shards found gone past retention ({@code shardsGone}) and starts
+ * older than the trim horizon ({@code trimmedPositions}).
  */
 final class ShardMetrics {
 
     private final MetricGroup kinesisGroup;
     private final PollerMetrics poller;
-    private final Set<String> registered = new HashSet<>();
+    private final Map<String, MetricGroup> shardGroups = new HashMap<>();
 
     ShardMetrics(SourceReaderMetricGroup group, PollerMetrics poller) {
         this.poller = poller;
@@ -45,13 +46,24 @@ final class ShardMetrics {
     }
 
     void register(String shardId) {
-        if (registered.add(shardId)) {
-            kinesisGroup
-                    .addGroup("shardId", shardId)
-                    .gauge(
-                            "millisBehindLatest",
-                            (Gauge<Long>) () -> poller.millisBehindLatest(shardId));
+        if (!shardGroups.containsKey(shardId)) {
+            MetricGroup group = kinesisGroup.addGroup("shardId", shardId);
+            group.gauge(
+                    "millisBehindLatest", (Gauge<Long>) () -> poller.millisBehindLatest(shardId));
+            shardGroups.put(shardId, group);
         }
+    }
+
+    /**
+     * Removes the metrics of a shard that is no longer read (finished), so reporters drop them and
+     * a long-running job does not keep a group per shard it ever read.
+     */
+    void unregister(String shardId) {
+        MetricGroup group = shardGroups.remove(shardId);
+        if (group instanceof AbstractMetricGroup) {
+            ((AbstractMetricGroup<?>) group).close();
+        }
+        poller.forgetShard(shardId);
     }
 
     /** A read-only counter over the poller's GetRecords count, for the rate meter. */
