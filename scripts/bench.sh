@@ -45,7 +45,8 @@ if [[ "$NAME" == latency-efo ]]; then
   # kinesis-local slows down as shards fill, so a lower rate and a shorter run
   EXTRA+=("--endpoint=${KC_KINESIS_LOCAL_ENDPOINT:?kinesis-local endpoint not set}" --modes=polling,efo --rate=200 --seconds=20)
 fi
-# -Pbench puts the legacy flink-connector-kinesis on the test classpath (benchmarks only).
+# -Pbench compiles the harness (src/bench/java) and puts the legacy flink-connector-kinesis on
+# the test classpath (benchmarks only).
 mvn -B -q -ntp -Pbench test-compile -Dspotless.check.skip=true
 mvn -B -q -ntp -Pbench dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 exec java "$HEAP" --add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED \

@@ -1,6 +1,5 @@
 package io.github.kinesisconsumer.testing;
 
-import io.github.kinesisconsumer.bench.FastKinesisServer;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
 

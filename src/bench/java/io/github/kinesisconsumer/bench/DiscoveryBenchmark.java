@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.bench;
 
+import io.github.kinesisconsumer.testing.FastKinesisServer;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
 import io.github.kinesisconsumer.kinesis.StartingPosition;

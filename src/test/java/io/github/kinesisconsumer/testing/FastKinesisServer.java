@@ -1,4 +1,4 @@
-package io.github.kinesisconsumer.bench;
+package io.github.kinesisconsumer.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  */
 public final class FastKinesisServer implements AutoCloseable {
 
-    static final String STREAM = "bench";
+    public static final String STREAM = "bench";
     static final long CREATED_SECONDS = 1_700_000_000L;
 
     private static final Pattern STRING_FIELD =

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.bench;
 
+import io.github.kinesisconsumer.testing.FastKinesisServer;
 import io.github.kinesisconsumer.consumer.KinesisConsumer;
 import io.github.kinesisconsumer.consumer.ScanResult;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
