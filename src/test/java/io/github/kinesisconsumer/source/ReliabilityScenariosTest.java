@@ -9,6 +9,7 @@ import io.github.kinesisconsumer.testing.Await;
 import io.github.kinesisconsumer.testing.Fault;
 import io.github.kinesisconsumer.testing.FaultProxy;
 import io.github.kinesisconsumer.testing.FaultRule;
+import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesaliteProcess;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.StoreWatcher;
@@ -16,14 +17,12 @@ import io.github.kinesisconsumer.testing.TcpProxy;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
@@ -58,13 +57,7 @@ class ReliabilityScenariosTest {
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
     @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(2)
-                            .setNumberSlotsPerTaskManager(1)
-                            .setConfiguration(REPORTER.addToConfiguration(new Configuration()))
-                            .build());
+    static final MiniClusterExtension FLINK = FlinkCluster.reportingTo(REPORTER, 2, 1);
 
     @RegisterExtension
     static final KinesisEmulatorExtension KINESALITE = KinesisEmulatorExtension.kinesalite();

@@ -1,12 +1,12 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.source.ScenarioJob.Outcome;
+import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesaliteProcess;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Tag;
@@ -37,13 +37,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("soak")
 class SoakTest {
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = FlinkCluster.of(1, 2);
 
     @Test
     void steadyLoad(@TempDir Path dir) throws Exception {
