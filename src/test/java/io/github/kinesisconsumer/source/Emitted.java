@@ -3,10 +3,10 @@ package io.github.kinesisconsumer.source;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
-import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
@@ -62,10 +62,12 @@ final class Emitted {
     }
 
     /** Chained to the source: records emit order and time. */
-    static final class Sink implements SinkFunction<Tuple3<String, String, String>> {
+    static final class Sink
+            implements MapFunction<Tuple3<String, String, String>, Tuple3<String, String, String>> {
         @Override
-        public void invoke(Tuple3<String, String, String> value, Context context) {
+        public Tuple3<String, String, String> map(Tuple3<String, String, String> value) {
             ENTRIES.add(new Entry(value.f0, value.f1, value.f2, System.nanoTime()));
+            return value;
         }
     }
 }

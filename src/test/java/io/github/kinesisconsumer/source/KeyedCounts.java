@@ -1,11 +1,11 @@
 package io.github.kinesisconsumer.source;
 
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.functions.sink.SinkFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.HashMap;
@@ -63,10 +63,12 @@ final class KeyedCounts {
     }
 
     /** Keeps the largest count seen per key. */
-    static final class LatestSink implements SinkFunction<Tuple2<String, Long>> {
+    static final class LatestSink
+            implements MapFunction<Tuple2<String, Long>, Tuple2<String, Long>> {
         @Override
-        public void invoke(Tuple2<String, Long> value, Context context) {
+        public Tuple2<String, Long> map(Tuple2<String, Long> value) {
             LATEST.merge(value.f0, value.f1, Math::max);
+            return value;
         }
     }
 }

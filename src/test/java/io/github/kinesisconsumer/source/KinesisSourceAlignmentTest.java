@@ -9,6 +9,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -100,7 +101,8 @@ class KinesisSourceAlignmentTest {
                                 .build(),
                         strategy,
                         "kinesis")
-                .addSink(new Emitted.Sink());
+                .map(new Emitted.Sink())
+                .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("alignment " + aligned);
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try {

@@ -6,16 +6,17 @@ import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.Restarts;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.ExceptionUtils;
@@ -89,9 +90,10 @@ class KinesisSourceBadInputTest {
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        env.setRestartStrategy(RestartStrategies.noRestart());
+        Restarts.none(env);
         env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kinesis")
-                .addSink(new Emitted.Sink());
+                .map(new Emitted.Sink())
+                .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("bad input");
         return catchThrowable(() -> job.getJobExecutionResult().get(60, TimeUnit.SECONDS));
     }
@@ -177,12 +179,13 @@ class KinesisSourceBadInputTest {
         stream.putSequential(20, 4);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        env.setRestartStrategy(RestartStrategies.noRestart());
+        Restarts.none(env);
         env.fromSource(
                         source(KINESALITE.clientSettings(), stream.name()).build(),
                         WatermarkStrategy.noWatermarks(),
                         "kinesis")
-                .addSink(new Emitted.Sink());
+                .map(new Emitted.Sink())
+                .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("deleted stream");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (Emitted.ENTRIES.size() < 20 && System.nanoTime() < deadline) {

@@ -14,7 +14,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.DiscardingSink;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 
@@ -66,7 +66,7 @@ class KinesisSourceBalanceTest {
                         .build();
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis")
                 .map(new RecordReader())
-                .addSink(new DiscardingSink<>());
+                .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("balance " + stream.name());
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

@@ -4,15 +4,16 @@ import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesisLocalProcess;
+import io.github.kinesisconsumer.testing.Restarts;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.AfterAll;
@@ -74,7 +75,7 @@ class KinesisSourceEfoFailoverTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(300);
-        env.setRestartStrategy(RestartStrategies.fixedDelayRestart(5, 500));
+        Restarts.fixedDelay(env, 5, 500);
         KinesisSource<Tuple2<String, String>> kinesisSource =
                 KinesisSource.<Tuple2<String, String>>builder()
                         .streamName(stream.name())
@@ -91,7 +92,8 @@ class KinesisSourceEfoFailoverTest {
                         Types.TUPLE(Types.STRING, Types.STRING))
                 .keyBy(t -> t.f0)
                 .process(new KeyedCounts.Count())
-                .addSink(new KeyedCounts.LatestSink());
+                .map(new KeyedCounts.LatestSink())
+                .sinkTo(new DiscardingSink<>());
 
         JobClient job = env.executeAsync("efo failover " + stream.name());
         String firstArn;

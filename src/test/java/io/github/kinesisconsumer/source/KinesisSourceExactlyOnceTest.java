@@ -4,15 +4,16 @@ import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.Restarts;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -106,7 +107,7 @@ class KinesisSourceExactlyOnceTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(500);
-        env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 500));
+        Restarts.fixedDelay(env, 3, 500);
         KinesisSource<Tuple2<String, String>> source =
                 mode.apply(
                                 KinesisSource.<Tuple2<String, String>>builder()
@@ -120,7 +121,8 @@ class KinesisSourceExactlyOnceTest {
                 .map(new FailOnce(half))
                 .keyBy(t -> t.f0)
                 .process(new KeyedCounts.Count())
-                .addSink(new KeyedCounts.LatestSink());
+                .map(new KeyedCounts.LatestSink())
+                .sinkTo(new DiscardingSink<>());
 
         JobClient job = env.executeAsync("exactly-once " + stream.name());
         long start = System.nanoTime();

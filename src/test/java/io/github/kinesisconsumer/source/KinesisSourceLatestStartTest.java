@@ -18,6 +18,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -132,7 +133,8 @@ class KinesisSourceLatestStartTest {
                 .map(new FailOnFirstRecord(failOnce))
                 .keyBy(t -> t.f0)
                 .process(new KeyedCounts.Count())
-                .addSink(new KeyedCounts.LatestSink());
+                .map(new KeyedCounts.LatestSink())
+                .sinkTo(new DiscardingSink<>());
         return env.executeAsync("latest-start " + stream.name());
     }
 

@@ -3,12 +3,12 @@ package io.github.kinesisconsumer.source;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.Restarts;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.client.program.ClusterClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -16,6 +16,7 @@ import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.InjectClusterClient;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -88,7 +89,7 @@ class KinesisSourceRecoveryTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(500);
-        env.setRestartStrategy(RestartStrategies.fixedDelayRestart(5, 500));
+        Restarts.fixedDelay(env, 5, 500);
         pipeline(env, stream, KINESALITE);
         org.apache.flink.core.execution.JobClient job = env.executeAsync("tm-kill");
         try {
@@ -135,7 +136,8 @@ class KinesisSourceRecoveryTest {
                 .keyBy(t -> t.f0)
                 .process(new KeyedCounts.Count())
                 .uid("count")
-                .addSink(new KeyedCounts.LatestSink())
+                .map(new KeyedCounts.LatestSink())
+                .sinkTo(new DiscardingSink<>())
                 .uid("sink");
     }
 

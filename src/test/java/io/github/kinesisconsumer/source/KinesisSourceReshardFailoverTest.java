@@ -20,7 +20,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.util.Collector;
 
@@ -92,7 +92,8 @@ class KinesisSourceReshardFailoverTest {
                 .map(new FailAtFirstChildRecord())
                 .keyBy(t -> t.f0)
                 .process(new OrderedCount())
-                .addSink(new KeyedCounts.LatestSink());
+                .map(new KeyedCounts.LatestSink())
+                .sinkTo(new DiscardingSink<>());
         List<WrittenRecord> written = runWithSplit(env, stream, () -> KeyedCounts.total());
         assertThat(FAILED).as("the failure was injected").isTrue();
         assertThat(ORDER_VIOLATIONS).as("records of a key out of order in state").hasValue(0);
@@ -110,7 +111,8 @@ class KinesisSourceReshardFailoverTest {
         StreamExecutionEnvironment env = environment(true);
         env.fromSource(source(stream), WatermarkStrategy.noWatermarks(), "kinesis")
                 .map(new FailAtFirstChildRecord())
-                .addSink(new Collect());
+                .map(new Collect())
+                .sinkTo(new DiscardingSink<>());
         List<WrittenRecord> written = runWithSplit(env, stream, () -> distinctOut());
         assertThat(FAILED).as("the failure was injected").isTrue();
         int failed = PARENT_READER.get();
@@ -278,16 +280,17 @@ class KinesisSourceReshardFailoverTest {
 
     /** Chained to the reader: notes each record with its subtask and attempt. */
     static final class Collect
-            extends org.apache.flink.streaming.api.functions.sink.RichSinkFunction<
-                    Tuple3<String, String, String>> {
+            extends org.apache.flink.api.common.functions.RichMapFunction<
+                    Tuple3<String, String, String>, Tuple3<String, String, String>> {
         @Override
-        public void invoke(Tuple3<String, String, String> value, SinkFunction.Context context) {
+        public Tuple3<String, String, String> map(Tuple3<String, String, String> value) {
             OUT.add(
                     new Out(
                             getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
                             getRuntimeContext().getTaskInfo().getAttemptNumber(),
                             value.f2,
                             value.f1));
+            return value;
         }
     }
 }

@@ -12,6 +12,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +87,8 @@ class KinesisSourceReshardingTest {
                                 .build(),
                         WatermarkStrategy.noWatermarks(),
                         "kinesis")
-                .addSink(new Emitted.Sink());
+                .map(new Emitted.Sink())
+                .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("resharding " + stream.name());
 
         Producer producer = Producer.start(stream, KEYS, 40, 20, "");

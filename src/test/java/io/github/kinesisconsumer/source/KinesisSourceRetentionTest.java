@@ -17,6 +17,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -84,7 +85,8 @@ class KinesisSourceRetentionTest {
                             "kinesis")
                     .keyBy(t -> t.f0)
                     .process(new KeyedCounts.Count())
-                    .addSink(new KeyedCounts.LatestSink());
+                    .map(new KeyedCounts.LatestSink())
+                    .sinkTo(new DiscardingSink<>());
             Map<String, Long> expected = new HashMap<>();
             for (WrittenRecord w : written) {
                 if (!w.shardId.equals(parent)) {

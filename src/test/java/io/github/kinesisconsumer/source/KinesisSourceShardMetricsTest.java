@@ -11,6 +11,7 @@ import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +69,8 @@ class KinesisSourceShardMetricsTest {
                                 .build(),
                         WatermarkStrategy.noWatermarks(),
                         "kinesis")
-                .addSink(new Emitted.Sink());
+                .map(new Emitted.Sink())
+                .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("shard metrics " + stream.name());
         try {
             Await.until(() -> Emitted.ENTRIES.size() >= 200, Duration.ofSeconds(60), "200 records");

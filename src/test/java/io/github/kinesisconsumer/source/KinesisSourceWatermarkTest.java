@@ -6,13 +6,14 @@ import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.SinkFunction;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -81,7 +82,8 @@ class KinesisSourceWatermarkTest {
                         "kinesis")
                 .windowAll(TumblingEventTimeWindows.of(Duration.ofSeconds(1)))
                 .process(new CountWindow())
-                .addSink(new WindowSink());
+                .map(new WindowSink())
+                .sinkTo(new DiscardingSink<>());
         JobClient job = env.executeAsync("watermarks " + stream.name());
         try {
             long end = System.currentTimeMillis() + 4_000;
@@ -140,10 +142,11 @@ class KinesisSourceWatermarkTest {
         }
     }
 
-    static final class WindowSink implements SinkFunction<Long> {
+    static final class WindowSink implements MapFunction<Long, Long> {
         @Override
-        public void invoke(Long value, Context context) {
+        public Long map(Long value) {
             WINDOWS.add(value);
+            return value;
         }
     }
 }

@@ -4,16 +4,17 @@ import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
+import io.github.kinesisconsumer.testing.Restarts;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.restartstrategy.RestartStrategies;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
@@ -60,7 +61,7 @@ final class ScenarioJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
         env.enableCheckpointing(500);
-        env.setRestartStrategy(RestartStrategies.fixedDelayRestart(20, 500));
+        Restarts.fixedDelay(env, 20, 500);
         KinesisSourceBuilder<Tuple2<String, String>> source =
                 KinesisSource.<Tuple2<String, String>>builder()
                         .streamName(stream)
@@ -73,7 +74,8 @@ final class ScenarioJob {
                 .keyBy(t -> t.f0)
                 .process(new KeyedCounts.Count())
                 .uid("count")
-                .addSink(new KeyedCounts.LatestSink())
+                .map(new KeyedCounts.LatestSink())
+                .sinkTo(new DiscardingSink<>())
                 .uid("sink");
         return env.executeAsync(name);
     }

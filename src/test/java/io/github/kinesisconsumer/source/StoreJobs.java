@@ -8,6 +8,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 /** Starts the test job used by the store tests: the source with a store, into {@link Emitted}. */
 final class StoreJobs {
@@ -48,7 +49,8 @@ final class StoreJobs {
                                 .build(),
                         WatermarkStrategy.noWatermarks(),
                         "kinesis")
-                .addSink(new Emitted.Sink());
+                .map(new Emitted.Sink())
+                .sinkTo(new DiscardingSink<>());
         return env.executeAsync("store job " + app);
     }
 }
