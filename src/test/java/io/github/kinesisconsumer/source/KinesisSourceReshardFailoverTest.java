@@ -70,6 +70,7 @@ class KinesisSourceReshardFailoverTest {
     static final AtomicInteger PARENT_READER = new AtomicInteger(-1);
     static final AtomicLong ORDER_VIOLATIONS = new AtomicLong();
     static final ConcurrentLinkedQueue<Out> OUT = new ConcurrentLinkedQueue<>();
+    static final AtomicLong SEQ = new AtomicLong();
     static volatile String parentShard;
 
     @BeforeEach
@@ -105,7 +106,7 @@ class KinesisSourceReshardFailoverTest {
     }
 
     @Test
-    void aRegionFailoverReReadsTheParentWhileTheOtherReaderGoesOnWithItsChild() throws Exception {
+    void aRegionFailoverReadsTheParentsTailAgainBeforeAnyChild() throws Exception {
         TestStream stream = KINESIS.createStream(1);
         parentShard = stream.shardIds().get(0);
         StreamExecutionEnvironment env = environment(true);
@@ -129,9 +130,17 @@ class KinesisSourceReshardFailoverTest {
         assertThat(OUT)
                 .as("the failed reader read parent records again after its restart")
                 .anyMatch(o -> o.subtask == failed && o.attempt > 0 && o.shard.equals(parentShard));
+        long lastParentRecord =
+                OUT.stream()
+                        .filter(o -> o.subtask == failed && o.shard.equals(parentShard))
+                        .mapToLong(o -> o.seq)
+                        .max()
+                        .orElseThrow();
+        assertThat(OUT).as("children were read").anyMatch(o -> !o.shard.equals(parentShard));
         assertThat(OUT)
-                .as("the other reader read a child before the failure and went on after it")
-                .anyMatch(o -> o.subtask != failed && !o.shard.equals(parentShard));
+                .as("no child record is read before the parent's tail was read again")
+                .filteredOn(o -> !o.shard.equals(parentShard))
+                .allMatch(o -> o.seq > lastParentRecord);
     }
 
     private static long distinctOut() {
@@ -269,6 +278,7 @@ class KinesisSourceReshardFailoverTest {
         final int attempt;
         final String shard;
         final String payload;
+        final long seq = SEQ.incrementAndGet();
 
         Out(int subtask, int attempt, String shard, String payload) {
             this.subtask = subtask;

@@ -65,6 +65,11 @@ final class ShardAssigner {
         return false;
     }
 
+    /** Whether {@code shardId} waits for the failed reader it was taken back from. */
+    boolean isHeld(String shardId) {
+        return held.containsKey(shardId);
+    }
+
     /** The reader for {@code shardId} among {@code registered}, or {@link #WAIT}. */
     int pick(String shardId, Collection<Integer> registered) {
         Held h = held.get(shardId);

@@ -7,7 +7,6 @@ import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.kinesis.ShardLister;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
-import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.kinesis.StreamNotFoundException;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.source.split.ShardSplit;
@@ -72,13 +71,11 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     private final Map<String, ShardSplit> unassigned = new LinkedHashMap<>();
     private ShardAssigner assigner = new ShardAssigner(DEFAULT_REGISTRATION_TIMEOUT);
     private Duration registrationTimeout = DEFAULT_REGISTRATION_TIMEOUT;
-    private final Map<String, long[]> recentFinishes = new HashMap<>();
+    private final UncheckpointedFinishes recentFinishes = new UncheckpointedFinishes();
     private final Set<Integer> noMoreSplitsSignalled = new HashSet<>();
     private boolean initialDiscoveryDone;
     private volatile boolean listIncrementally;
     private volatile String lastListedShardId;
-    private long lastSnapshotId = -1;
-    private long lastCompletedCheckpointId = -1;
     private boolean discoveryRunning;
     private int listShardsAttempts = ShardLister.DEFAULT_ATTEMPTS;
 
@@ -86,33 +83,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     private ShardDiscovery discovery;
     private Duration fullListingInterval = ShardDiscovery.DEFAULT_FULL_LISTING_INTERVAL;
 
-    @Nullable private final FanOutOptions fanOut;
-    private volatile StreamConsumerRegistrar.Registration registration;
-
-    public ShardEnumerator(
-            SplitEnumeratorContext<ShardSplit> context,
-            StreamRef stream,
-            ClientSettings clientSettings,
-            StartingPosition initialPosition,
-            String appName,
-            @Nullable CheckpointStoreFactory checkpointStore,
-            Duration discoveryInterval,
-            boolean bounded,
-            long stopAtArrivalMillis,
-            @Nullable KinesisEnumeratorState restored) {
-        this(
-                context,
-                stream,
-                clientSettings,
-                initialPosition,
-                appName,
-                checkpointStore,
-                discoveryInterval,
-                bounded,
-                stopAtArrivalMillis,
-                restored,
-                null);
-    }
+    @Nullable private final FanOutConsumerLifecycle fanOut;
 
     /**
      * An enumerator that, with {@code fanOut} set, finds or registers the stream consumer before
@@ -130,7 +101,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             long stopAtArrivalMillis,
             @Nullable KinesisEnumeratorState restored,
             @Nullable FanOutOptions fanOut) {
-        this.fanOut = fanOut;
+        this.fanOut = fanOut == null ? null : new FanOutConsumerLifecycle(fanOut, stream);
         this.context = context;
         this.stream = stream;
         this.clientSettings = clientSettings;
@@ -223,8 +194,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     /** Runs on a worker thread: reads only the volatile fields set by the coordinator thread. */
     private ShardDiscovery.Listing listNewShards() {
-        if (fanOut != null && registration == null) {
-            registerConsumer();
+        if (fanOut != null) {
+            fanOut.ensureRegistered(client);
         }
         return discovery.list(listIncrementally ? lastListedShardId : null);
     }
@@ -345,7 +316,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
                 lineage.remove(id);
                 finished.remove(id);
                 unassigned.remove(id);
-                recentFinishes.remove(id);
+                recentFinishes.forget(id);
             }
         }
         if (!gone.isEmpty()) {
@@ -376,7 +347,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
                 if (!lineage.isReady(split.shardId(), finished::contains)) {
                     continue;
                 }
-                int reader = assigner.pick(split.shardId(), readers);
+                int reader = pickReader(split.shardId(), readers);
                 if (reader == ShardAssigner.WAIT) {
                     continue;
                 }
@@ -396,6 +367,18 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             }
         }
         signalNoMoreSplitsIfDone();
+    }
+
+    private int pickReader(String shardId, Set<Integer> readers) {
+        if (assigner.isHeld(shardId)) {
+            return assigner.pick(shardId, readers);
+        }
+        int placement = recentFinishes.placeChild(lineage.parentsOf(shardId));
+        int best = assigner.pick(shardId, readers);
+        if (placement == UncheckpointedFinishes.ANY_READER || placement == best) {
+            return best;
+        }
+        return ShardAssigner.WAIT;
     }
 
     private void signalNoMoreSplitsIfDone() {
@@ -425,22 +408,16 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             assigner.heldFor(split.shardId(), subtaskId);
             unassigned.put(split.shardId(), split);
         }
-        Iterator<Map.Entry<String, long[]>> it = recentFinishes.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<String, long[]> e = it.next();
-            if (e.getValue()[0] == subtaskId && e.getValue()[1] > lastCompletedCheckpointId) {
-                String shardId = e.getKey();
-                finished.remove(shardId);
-                if (!unassigned.containsKey(shardId)) {
-                    assigned.add(shardId);
-                }
-                LOG.info(
-                        "shard {} counts as unfinished again: its reader {} restarts before the"
-                                + " finish was checkpointed",
-                        shardId,
-                        subtaskId);
-                it.remove();
+        for (String shardId : recentFinishes.revoke(subtaskId)) {
+            finished.remove(shardId);
+            if (!unassigned.containsKey(shardId)) {
+                assigned.add(shardId);
             }
+            LOG.info(
+                    "shard {} counts as unfinished again: its reader {} restarts before the"
+                            + " finish was checkpointed",
+                    shardId,
+                    subtaskId);
         }
         noMoreSplitsSignalled.remove(subtaskId);
         assignReadySplits();
@@ -476,7 +453,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         boolean unknownChildren = false;
         for (String shardId : ((ShardsFinishedEvent) sourceEvent).shardIds()) {
             if (finished.add(shardId)) {
-                recentFinishes.put(shardId, new long[] {subtaskId, lastSnapshotId + 1});
+                recentFinishes.finished(shardId, subtaskId);
             }
             assigned.remove(shardId);
             assigner.released(shardId);
@@ -495,7 +472,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     @Override
     public KinesisEnumeratorState snapshotState(long checkpointId) {
-        lastSnapshotId = checkpointId;
+        recentFinishes.snapshotTaken(checkpointId);
         return new KinesisEnumeratorState(
                 new ArrayList<>(lineage.shards()),
                 new LinkedHashSet<>(assigned),
@@ -507,50 +484,17 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
 
     @Override
     public void notifyCheckpointComplete(long checkpointId) {
-        lastCompletedCheckpointId = checkpointId;
-        recentFinishes.values().removeIf(v -> v[1] <= checkpointId);
+        recentFinishes.checkpointCompleted(checkpointId);
+        assignReadySplits();
     }
 
     @Override
     public void close() {
-        StreamConsumerRegistrar.Registration r = registration;
-        if (client != null && r != null && r.registeredHere() && fanOut.deregisterOnClose()) {
-            try {
-                // a job restarted next (failover) must not find the consumer DELETING
-                new StreamConsumerRegistrar(client, stream)
-                        .deregisterAndAwaitDeletion(
-                                fanOut.consumerName(), fanOut.registrationTimeout());
-            } catch (RuntimeException e) {
-                LOG.warn(
-                        "could not deregister stream consumer '{}' of stream {}; deregister it by"
-                                + " hand",
-                        fanOut.consumerName(),
-                        stream,
-                        e);
-            }
+        if (client != null && fanOut != null) {
+            fanOut.close(client);
         }
         if (client != null) {
             client.close();
-        }
-    }
-
-    private void registerConsumer() {
-        try {
-            registration =
-                    new StreamConsumerRegistrar(client, stream)
-                            .registerIfMissing(fanOut.consumerName(), fanOut.registrationTimeout());
-        } catch (StreamNotFoundException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(
-                    "cannot find or register the stream consumer '"
-                            + fanOut.consumerName()
-                            + "' of stream "
-                            + stream
-                            + " for enhanced fan-out (does the role allow"
-                            + " kinesis:DescribeStreamConsumer and RegisterStreamConsumer?): "
-                            + (e.getCause() != null ? e.getCause() : e),
-                    e);
         }
     }
 }

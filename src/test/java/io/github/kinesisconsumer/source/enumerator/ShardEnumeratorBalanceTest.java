@@ -120,7 +120,8 @@ class ShardEnumeratorBalanceTest {
                         Duration.ofMinutes(5),
                         false,
                         ShardSplit.NO_STOP,
-                        state);
+                        state,
+                        null);
         toClose.add(restored);
         restored.start();
         restored.addReader(0);
@@ -163,6 +164,7 @@ class ShardEnumeratorBalanceTest {
                         interval,
                         false,
                         ShardSplit.NO_STOP,
+                        null,
                         null);
         toClose.add(enumerator);
         return enumerator;

@@ -46,6 +46,7 @@ class ShardEnumeratorRetentionTest {
                                 Duration.ofMinutes(5),
                                 false,
                                 ShardSplit.NO_STOP,
+                                null,
                                 null)
                         .withClient(fake)
                         .fullListingInterval(Duration.ZERO)) {
