@@ -8,9 +8,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -144,7 +142,7 @@ public final class CountJob {
      * Keeps the latest value per customer and upserts the changed ones in one transaction when
      * Flink flushes the writer (before each checkpoint and at the end of input).
      */
-    static final class UpsertSink implements Sink<Tuple3<String, Long, Long>> {
+    static final class UpsertSink extends WriterSink<Tuple3<String, Long, Long>> {
         private static final long serialVersionUID = 1L;
         private final String url;
         private final String user;
@@ -159,13 +157,7 @@ public final class CountJob {
         }
 
         @Override
-        public SinkWriter<Tuple3<String, Long, Long>> createWriter(WriterInitContext context) {
-            return new Writer();
-        }
-
-        @Override
-        @SuppressWarnings("deprecation")
-        public SinkWriter<Tuple3<String, Long, Long>> createWriter(InitContext context) {
+        SinkWriter<Tuple3<String, Long, Long>> newWriter() {
             return new Writer();
         }
 
