@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.ShardLister;
 import io.github.kinesisconsumer.source.enumerator.ShardEnumerator;
+import io.github.kinesisconsumer.source.reader.ReaderOptions;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -93,14 +94,7 @@ public final class KinesisSourceOptions {
                     .withDescription("Split KPL aggregated records into their user records.");
 
     public static final ConfigOption<Boolean> SKIP_UNDESERIALIZABLE_RECORDS =
-            ConfigOptions.key("kinesis.source.skip-undeserializable-records")
-                    .booleanType()
-                    .defaultValue(false)
-                    .withDescription(
-                            "When the deserializer throws, skip the record (logged at WARN with"
-                                    + " its shard and sequence number, counted in the reader metric"
-                                    + " KinesisSource.numRecordsSkipped) instead of failing the job."
-                                    + " Values it emitted before throwing are kept.");
+            ReaderOptions.SKIP_UNDESERIALIZABLE_RECORDS;
 
     /** How a reader reads its shards. */
     public enum ReaderType {

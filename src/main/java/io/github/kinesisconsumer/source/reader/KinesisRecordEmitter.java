@@ -1,7 +1,6 @@
 package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
-import io.github.kinesisconsumer.source.KinesisSourceOptions;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.source.split.ShardSplitState;
 
@@ -56,7 +55,7 @@ final class KinesisRecordEmitter<T> implements RecordEmitter<KinesisRecord, T, S
                                 + ": "
                                 + e
                                 + " (to skip such records instead of failing, set "
-                                + KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS.key()
+                                + ReaderOptions.SKIP_UNDESERIALIZABLE_RECORDS.key()
                                 + " or call skipUndeserializableRecords() on the builder)",
                         e);
             }

@@ -5,7 +5,6 @@ import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StreamRef;
-import io.github.kinesisconsumer.source.KinesisSourceOptions;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 
@@ -67,7 +66,7 @@ public final class KinesisSourceReaderFactory {
                                 metrics),
                 new KinesisRecordEmitter<>(
                         deserializer,
-                        config.get(KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS),
+                        config.get(ReaderOptions.SKIP_UNDESERIALIZABLE_RECORDS),
                         context.metricGroup()
                                 .addGroup("KinesisSource")
                                 .counter(KinesisRecordEmitter.SKIPPED_METRIC)),
