@@ -332,7 +332,15 @@ final class ScanRun {
     private void startShard(String shardId) {
         StartingPosition position =
                 group != null ? groupPositionFor(shardId) : positionFor(shardId);
-        ShardLane lane = new ShardLane(shardId, this, pool, position, handlers.get());
+        ShardInfo shard = lineage.get(shardId);
+        String emptyShardSequence =
+                shard == null
+                        ? null
+                        : shard.isClosed()
+                                ? shard.endingSequenceNumber()
+                                : shard.startingSequenceNumber();
+        ShardLane lane =
+                new ShardLane(shardId, this, pool, position, handlers.get(), emptyShardSequence);
         lanes.put(shardId, lane);
         poller.addShard(shardId, position);
     }

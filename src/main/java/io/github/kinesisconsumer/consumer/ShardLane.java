@@ -25,8 +25,10 @@ final class ShardLane {
     private boolean running;
     private volatile boolean dropped;
 
+    private final String emptyShardSequence;
     private Checkpoint checkpointable;
     private Checkpoint written;
+    private String wholeRecordSequence;
     private boolean deliveredSinceCheckpointable;
 
     ShardLane(
@@ -34,13 +36,16 @@ final class ShardLane {
             ScanRun run,
             Executor pool,
             StartingPosition start,
-            ShardHandler handler) {
+            ShardHandler handler,
+            String emptyShardSequence) {
         this.shardId = shardId;
+        this.emptyShardSequence = emptyShardSequence;
         this.handler = handler;
         this.run = run;
         this.pool = pool;
         if (start.type() == StartingPosition.Type.AFTER_SEQUENCE_NUMBER) {
             this.written = Checkpoint.at(start.sequenceNumber(), start.subSequenceNumber());
+            this.wholeRecordSequence = written.wholeRecordSequence();
             this.checkpointable = written;
         }
     }
@@ -123,7 +128,15 @@ final class ShardLane {
 
     /** The checkpoint may advance past {@code record}. */
     void checkpointable(Record record) {
-        checkpointable = Checkpoint.at(record.sequenceNumber(), record.subSequenceNumber());
+        if (record.subSequenceNumber() == StartingPosition.NO_SUB_SEQUENCE) {
+            wholeRecordSequence = record.sequenceNumber();
+        } else if (checkpointable != null
+                && !checkpointable.sequenceNumber().equals(record.sequenceNumber())) {
+            wholeRecordSequence = checkpointable.sequenceNumber();
+        }
+        checkpointable =
+                Checkpoint.at(record.sequenceNumber(), record.subSequenceNumber())
+                        .withWholeRecordSequence(wholeRecordSequence);
         deliveredSinceCheckpointable = false;
     }
 
@@ -150,7 +163,9 @@ final class ShardLane {
         Checkpoint last =
                 checkpointable != null
                         ? checkpointable
-                        : Checkpoint.at("0", StartingPosition.NO_SUB_SEQUENCE);
+                        : Checkpoint.at(
+                                emptyShardSequence != null ? emptyShardSequence : "0",
+                                StartingPosition.NO_SUB_SEQUENCE);
         Checkpoint finished = last.asFinished();
         run.writeCheckpoint(shardId, finished);
         written = finished;

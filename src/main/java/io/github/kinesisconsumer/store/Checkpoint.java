@@ -12,15 +12,29 @@ import java.util.Objects;
  *
  * <p>Checkpoints are ordered by sequence number (numerically), then sub-sequence number, then
  * finished after unfinished. Stores never replace a checkpoint with one that is not greater.
+ *
+ * <p>A position inside a KPL aggregate may also carry {@link #wholeRecordSequence()}: the last
+ * record read whole before it. Stores in the Go library's layouts keep that one in the column the
+ * Go library reads, since a reader that resumes only after whole records would otherwise skip the
+ * rest of the aggregate; the exact position goes into the columns only this library reads.
  */
 public final class Checkpoint implements Comparable<Checkpoint> {
 
     private final String sequenceNumber;
     private final long subSequenceNumber;
     private final boolean finished;
+    private final String wholeRecordSequence;
     private transient BigInteger numeric;
 
     private Checkpoint(String sequenceNumber, long subSequenceNumber, boolean finished) {
+        this(sequenceNumber, subSequenceNumber, finished, null);
+    }
+
+    private Checkpoint(
+            String sequenceNumber,
+            long subSequenceNumber,
+            boolean finished,
+            String wholeRecordSequence) {
         if (sequenceNumber == null || sequenceNumber.isEmpty()) {
             throw new IllegalArgumentException("sequence number must not be empty");
         }
@@ -44,6 +58,10 @@ public final class Checkpoint implements Comparable<Checkpoint> {
         this.sequenceNumber = sequenceNumber;
         this.subSequenceNumber = subSequenceNumber;
         this.finished = finished;
+        this.wholeRecordSequence =
+                subSequenceNumber == StartingPosition.NO_SUB_SEQUENCE || finished
+                        ? sequenceNumber
+                        : wholeRecordSequence;
     }
 
     /** After the record {@code sequenceNumber}. */
@@ -78,6 +96,28 @@ public final class Checkpoint implements Comparable<Checkpoint> {
     /** This checkpoint marked finished. */
     public Checkpoint asFinished() {
         return new Checkpoint(sequenceNumber, subSequenceNumber, true);
+    }
+
+    /**
+     * This position, noting that the record {@code sequenceNumber} before it was read whole (null:
+     * unknown). Only positions inside an aggregate keep it; elsewhere the position itself is whole.
+     */
+    public Checkpoint withWholeRecordSequence(String sequenceNumber) {
+        if (sequenceNumber != null
+                && new BigInteger(sequenceNumber).compareTo(numericSequence()) > 0) {
+            throw new IllegalArgumentException(
+                    "whole record " + sequenceNumber + " lies after the position " + this);
+        }
+        return new Checkpoint(this.sequenceNumber, subSequenceNumber, finished, sequenceNumber);
+    }
+
+    /**
+     * The last sequence number from which a reader that resumes only after whole records loses
+     * nothing: the position itself unless it lies inside a KPL aggregate; there, the record read
+     * whole before the aggregate, or null when that is unknown.
+     */
+    public String wholeRecordSequence() {
+        return wholeRecordSequence;
     }
 
     /** Where to resume reading: just after this checkpoint. */

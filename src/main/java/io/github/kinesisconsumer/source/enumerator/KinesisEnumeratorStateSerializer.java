@@ -20,7 +20,7 @@ import java.util.Set;
 public final class KinesisEnumeratorStateSerializer
         implements SimpleVersionedSerializer<KinesisEnumeratorState> {
 
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -51,9 +51,9 @@ public final class KinesisEnumeratorStateSerializer
 
     @Override
     public KinesisEnumeratorState deserialize(int version, byte[] bytes) throws IOException {
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IOException(
-                    "unknown enumerator state version " + version + "; this build reads 1");
+                    "unknown enumerator state version " + version + "; this build reads 1-2");
         }
         DataInputDeserializer in = new DataInputDeserializer(bytes);
         int known = in.readInt();
@@ -72,7 +72,7 @@ public final class KinesisEnumeratorStateSerializer
         int unassigned = in.readInt();
         List<ShardSplit> splits = new ArrayList<>(unassigned);
         for (int i = 0; i < unassigned; i++) {
-            splits.add(ShardSplitSerializer.read(in));
+            splits.add(ShardSplitSerializer.read(in, version));
         }
         boolean initialDone = in.readBoolean();
         long stopAt = in.readLong();

@@ -251,12 +251,8 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             StartingPosition position = positionForNewShard(shard, discovery.startedMillis);
             unassigned.put(
                     shard.shardId(),
-                    new ShardSplit(
-                            shard.shardId(),
-                            position,
-                            shard.parentShardIds(),
-                            bounded ? stopAtArrivalMillis : ShardSplit.NO_STOP,
-                            false));
+                    ShardSplit.forShard(
+                            shard, position, bounded ? stopAtArrivalMillis : ShardSplit.NO_STOP));
         }
         if (!fresh.isEmpty()) {
             LOG.info(

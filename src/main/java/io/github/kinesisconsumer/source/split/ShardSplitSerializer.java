@@ -16,10 +16,11 @@ import java.util.List;
 /**
  * Versioned serializer of {@link ShardSplit}. Version 1 layout: shard id, position (type ordinal,
  * sequence number or empty, sub-sequence, timestamp millis), parent ids, stop time, finished.
+ * Version 2 appends the two store hints, each as a flag and, when set, the sequence number.
  */
 public final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
 
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     @Override
     public int getVersion() {
@@ -35,11 +36,11 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
 
     @Override
     public ShardSplit deserialize(int version, byte[] bytes) throws IOException {
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IOException(
-                    "unknown ShardSplit serializer version " + version + "; this build reads 1");
+                    "unknown ShardSplit serializer version " + version + "; this build reads 1-2");
         }
-        return read(new DataInputDeserializer(bytes));
+        return read(new DataInputDeserializer(bytes), version);
     }
 
     /** Writes a split in the current version's layout (also used inside enumerator state). */
@@ -52,10 +53,12 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         }
         out.writeLong(split.stopAtArrivalMillis());
         out.writeBoolean(split.isFinished());
+        writeNullable(split.wholeRecordSequence(), out);
+        writeNullable(split.emptyShardSequence(), out);
     }
 
-    /** Reads a split written by {@link #write} of version 1. */
-    public static ShardSplit read(DataInputView in) throws IOException {
+    /** Reads a split written by {@link #write} of the given version. */
+    public static ShardSplit read(DataInputView in, int version) throws IOException {
         String shardId = in.readUTF();
         StartingPosition position = readPosition(in);
         int parents = in.readInt();
@@ -65,7 +68,21 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
         }
         long stopAt = in.readLong();
         boolean finished = in.readBoolean();
-        return new ShardSplit(shardId, position, parentIds, stopAt, finished);
+        String wholeRecord = version >= 2 ? readNullable(in) : null;
+        String emptyShard = version >= 2 ? readNullable(in) : null;
+        return new ShardSplit(
+                shardId, position, parentIds, stopAt, finished, wholeRecord, emptyShard);
+    }
+
+    private static void writeNullable(String value, DataOutputView out) throws IOException {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            out.writeUTF(value);
+        }
+    }
+
+    private static String readNullable(DataInputView in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
     }
 
     static void writePosition(StartingPosition position, DataOutputView out) throws IOException {

@@ -8,9 +8,17 @@ public final class ShardSplitState {
     private final ShardSplit split;
     private String lastSequenceNumber;
     private long lastSubSequenceNumber = StartingPosition.NO_SUB_SEQUENCE;
+    private String wholeRecordSequence;
 
     public ShardSplitState(ShardSplit split) {
         this.split = split;
+        StartingPosition start = split.startingPosition();
+        if (start.type() == StartingPosition.Type.AFTER_SEQUENCE_NUMBER) {
+            wholeRecordSequence =
+                    start.subSequenceNumber() == StartingPosition.NO_SUB_SEQUENCE
+                            ? start.sequenceNumber()
+                            : split.wholeRecordSequence();
+        }
     }
 
     public ShardSplit split() {
@@ -19,6 +27,11 @@ public final class ShardSplitState {
 
     /** Records that the record at this position has been emitted. */
     public void setPosition(String sequenceNumber, long subSequenceNumber) {
+        if (subSequenceNumber == StartingPosition.NO_SUB_SEQUENCE) {
+            wholeRecordSequence = sequenceNumber;
+        } else if (lastSequenceNumber != null && !lastSequenceNumber.equals(sequenceNumber)) {
+            wholeRecordSequence = lastSequenceNumber;
+        }
         this.lastSequenceNumber = sequenceNumber;
         this.lastSubSequenceNumber = subSequenceNumber;
     }
@@ -38,6 +51,7 @@ public final class ShardSplitState {
             return split;
         }
         return split.withPosition(
-                StartingPosition.afterSequenceNumber(lastSequenceNumber, lastSubSequenceNumber));
+                StartingPosition.afterSequenceNumber(lastSequenceNumber, lastSubSequenceNumber),
+                wholeRecordSequence);
     }
 }

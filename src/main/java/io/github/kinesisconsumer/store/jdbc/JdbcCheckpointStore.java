@@ -31,10 +31,14 @@ import java.util.Set;
 /**
  * A checkpoint store in a SQL table with the layout of harlow/kinesis-consumer: one row per {@code
  * (namespace, shard_id)} with the {@code sequence_number}, where the namespace is {@code
- * <appName>-<streamName>}. Two optional columns, {@code sub_sequence_number} and {@code finished},
- * hold what that layout lacks; rows without them (written by the Go library) read as {@link
- * Checkpoint#at(String)}. A table without those columns is used as it is, keeping sequence numbers
- * only, unless {@code createTable(true)} may add them.
+ * <appName>-<streamName>}. Three optional columns, {@code exact_sequence_number}, {@code
+ * sub_sequence_number} and {@code finished}, hold the exact position, which that layout lacks; rows
+ * without them (written by the Go library) read as {@link Checkpoint#at(String)}. Inside a KPL
+ * aggregate, {@code sequence_number} keeps the last record read whole, so that the Go library,
+ * which resumes after whole records, re-reads the aggregate instead of skipping its rest; once the
+ * Go library writes a {@code sequence_number} past the exact position, the extra columns no longer
+ * count. A table without those columns is used as it is, keeping sequence numbers only, unless
+ * {@code createTable(true)} may add them.
  *
  * <p>Every write is one statement per 1,000 shards that keeps, row by row, the greater of the
  * stored and the new checkpoint, so concurrent or late writers never move a position backwards.
@@ -193,7 +197,9 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
     }
 
     private static String selectList(boolean extras) {
-        return extras ? "sequence_number, sub_sequence_number, finished" : "sequence_number";
+        return extras
+                ? "sequence_number, sub_sequence_number, finished, exact_sequence_number"
+                : "sequence_number";
     }
 
     private static int bind(
@@ -207,7 +213,12 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
         int i = index;
         ps.setString(i++, namespace);
         ps.setString(i++, shardId);
-        ps.setBigDecimal(i++, new BigDecimal(checkpoint.numericSequence()));
+        String whole = checkpoint.wholeRecordSequence();
+        ps.setBigDecimal(
+                i++,
+                whole == null
+                        ? new BigDecimal(checkpoint.numericSequence())
+                        : new BigDecimal(whole));
         if (extras) {
             if (checkpoint.subSequenceNumber() == StartingPosition.NO_SUB_SEQUENCE) {
                 ps.setNull(i++, Types.BIGINT);
@@ -215,16 +226,43 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
                 ps.setLong(i++, checkpoint.subSequenceNumber());
             }
             ps.setBoolean(i++, checkpoint.isFinished());
+            ps.setBigDecimal(i++, new BigDecimal(checkpoint.numericSequence()));
         }
         return i;
     }
 
     private Checkpoint read(ResultSet rs, boolean extras, String shardId) throws SQLException {
+        BigInteger sequence = sequenceIn(rs, Columns.SEQUENCE_NUMBER, shardId);
+        if (!extras) {
+            return Checkpoint.at(sequence.toString());
+        }
+        BigInteger exact =
+                rs.getString(Columns.EXACT_SEQUENCE_NUMBER) == null
+                        ? null
+                        : sequenceIn(rs, Columns.EXACT_SEQUENCE_NUMBER, shardId);
+        if (exact != null && sequence.compareTo(exact) > 0) {
+            return Checkpoint.at(sequence.toString());
+        }
+        long subSequence = StartingPosition.NO_SUB_SEQUENCE;
+        long sub = rs.getLong(Columns.SUB_SEQUENCE_NUMBER);
+        if (!rs.wasNull()) {
+            subSequence = sub;
+        }
+        boolean finished = rs.getBoolean(Columns.FINISHED);
+        if (exact == null) {
+            return Checkpoint.of(sequence.toString(), subSequence, finished);
+        }
+        return Checkpoint.of(exact.toString(), subSequence, finished)
+                .withWholeRecordSequence(sequence.toString());
+    }
+
+    private static BigInteger sequenceIn(ResultSet rs, String column, String shardId)
+            throws SQLException {
         BigDecimal stored;
         try {
-            stored = rs.getBigDecimal(Columns.SEQUENCE_NUMBER);
+            stored = rs.getBigDecimal(column);
         } catch (SQLException | NumberFormatException e) {
-            throw unreadable(shardId, "'" + rs.getString(Columns.SEQUENCE_NUMBER) + "'", e);
+            throw unreadable(shardId, "'" + rs.getString(column) + "'", e);
         }
         BigInteger sequence;
         try {
@@ -235,16 +273,7 @@ public abstract class JdbcCheckpointStore implements CheckpointStore {
         if (sequence.signum() < 0) {
             throw unreadable(shardId, stored.toPlainString() + " (negative)", null);
         }
-        long subSequence = StartingPosition.NO_SUB_SEQUENCE;
-        boolean finished = false;
-        if (extras) {
-            long sub = rs.getLong(Columns.SUB_SEQUENCE_NUMBER);
-            if (!rs.wasNull()) {
-                subSequence = sub;
-            }
-            finished = rs.getBoolean(Columns.FINISHED);
-        }
-        return Checkpoint.of(sequence.toString(), subSequence, finished);
+        return sequence;
     }
 
     private static SQLException unreadable(String shardId, String found, Exception cause) {

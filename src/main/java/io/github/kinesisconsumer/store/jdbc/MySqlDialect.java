@@ -10,20 +10,19 @@ import java.util.stream.Collectors;
  * assignment.
  *
  * <p>MySQL applies the assignments left to right, and a later one sees the columns changed by an
- * earlier one. The assignments therefore go from the least significant column to the most
- * significant one: while the stored row is smaller, each assignment only makes its own column equal
- * to the new one, and the more significant columns still decide the predicate the same way; when
- * the stored row is not smaller, nothing changes at all. The test {@code MySqlCheckpointStoreTest}
- * checks every ordering of a small domain of checkpoints.
+ * earlier one. The first assignment therefore judges the stored row once and keeps the verdict in a
+ * session variable that the later ones read. The test {@code MySqlCheckpointStoreTest} checks every
+ * ordering of a small domain of checkpoints.
  */
 final class MySqlDialect implements SqlDialect {
 
     static final MySqlDialect INSTANCE = new MySqlDialect();
 
-    private static final String STORED_IS_SMALLER =
-            "(sequence_number, COALESCE(sub_sequence_number, -1), COALESCE(finished, FALSE))"
-                    + " < (VALUES(sequence_number), COALESCE(VALUES(sub_sequence_number), -1),"
-                    + " COALESCE(VALUES(finished), FALSE))";
+    /**
+     * A session variable that holds, for the row being updated, whether the new checkpoint is
+     * greater than the stored one, judged once on the row as stored.
+     */
+    private static final String NEWER = "@kinesis_consumer_newer";
 
     private MySqlDialect() {}
 
@@ -58,7 +57,8 @@ final class MySqlDialect implements SqlDialect {
                 + table.sql()
                 + " (namespace varchar(255) NOT NULL, shard_id varchar(255) NOT NULL,"
                 + " sequence_number numeric(65,0) NOT NULL, sub_sequence_number bigint NULL,"
-                + " finished boolean NULL, PRIMARY KEY (namespace, shard_id))"
+                + " finished boolean NULL, exact_sequence_number numeric(65,0) NULL,"
+                + " PRIMARY KEY (namespace, shard_id))"
                 + " DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin";
     }
 
@@ -73,7 +73,10 @@ final class MySqlDialect implements SqlDialect {
     }
 
     private static String type(String column) {
-        return Columns.FINISHED.equals(column) ? "boolean" : "bigint";
+        if (Columns.FINISHED.equals(column)) {
+            return "boolean";
+        }
+        return Columns.EXACT_SEQUENCE_NUMBER.equals(column) ? "numeric(65,0)" : "bigint";
     }
 
     @Override
@@ -95,14 +98,23 @@ final class MySqlDialect implements SqlDialect {
             return head + "sequence_number = GREATEST(sequence_number, VALUES(sequence_number))";
         }
         return head
-                + assignIfSmaller(Columns.FINISHED)
+                + "sequence_number = IF(("
+                + NEWER
+                + " := "
+                + JdbcRows.effectivePosition("")
+                + " < (VALUES(exact_sequence_number), COALESCE(VALUES(sub_sequence_number), -1),"
+                + " COALESCE(VALUES(finished), FALSE))), IF("
+                + JdbcRows.keepsStoredBase("VALUES", "")
+                + ", sequence_number, GREATEST(sequence_number, VALUES(sequence_number))),"
+                + " sequence_number), "
+                + assignIfNewer(Columns.SUB_SEQUENCE_NUMBER)
                 + ", "
-                + assignIfSmaller(Columns.SUB_SEQUENCE_NUMBER)
+                + assignIfNewer(Columns.FINISHED)
                 + ", "
-                + assignIfSmaller(Columns.SEQUENCE_NUMBER);
+                + assignIfNewer(Columns.EXACT_SEQUENCE_NUMBER);
     }
 
-    private static String assignIfSmaller(String column) {
-        return column + " = IF(" + STORED_IS_SMALLER + ", VALUES(" + column + "), " + column + ")";
+    private static String assignIfNewer(String column) {
+        return column + " = IF(" + NEWER + ", VALUES(" + column + "), " + column + ")";
     }
 }

@@ -43,7 +43,8 @@ final class PostgresDialect implements SqlDialect {
                 + table.sql()
                 + " (namespace text NOT NULL, shard_id text NOT NULL,"
                 + " sequence_number numeric NOT NULL, sub_sequence_number bigint NULL,"
-                + " finished boolean NULL, PRIMARY KEY (namespace, shard_id))";
+                + " finished boolean NULL, exact_sequence_number numeric NULL,"
+                + " PRIMARY KEY (namespace, shard_id))";
     }
 
     @Override
@@ -57,7 +58,10 @@ final class PostgresDialect implements SqlDialect {
     }
 
     private static String type(String column) {
-        return Columns.FINISHED.equals(column) ? "boolean" : "bigint";
+        if (Columns.FINISHED.equals(column)) {
+            return "boolean";
+        }
+        return Columns.EXACT_SEQUENCE_NUMBER.equals(column) ? "numeric" : "bigint";
     }
 
     @Override
@@ -81,12 +85,16 @@ final class PostgresDialect implements SqlDialect {
                     + " WHERE t.sequence_number < EXCLUDED.sequence_number";
         }
         return head
-                + "sequence_number = EXCLUDED.sequence_number,"
+                + "sequence_number = CASE WHEN "
+                + JdbcRows.keepsStoredBase("EXCLUDED.", "t.")
+                + " THEN t.sequence_number"
+                + " ELSE GREATEST(t.sequence_number, EXCLUDED.sequence_number) END,"
                 + " sub_sequence_number = EXCLUDED.sub_sequence_number,"
-                + " finished = EXCLUDED.finished"
-                + " WHERE (t.sequence_number, coalesce(t.sub_sequence_number, -1),"
-                + " coalesce(t.finished, false))"
-                + " < (EXCLUDED.sequence_number, coalesce(EXCLUDED.sub_sequence_number, -1),"
+                + " finished = EXCLUDED.finished,"
+                + " exact_sequence_number = EXCLUDED.exact_sequence_number"
+                + " WHERE "
+                + JdbcRows.effectivePosition("t.")
+                + " < (EXCLUDED.exact_sequence_number, coalesce(EXCLUDED.sub_sequence_number, -1),"
                 + " coalesce(EXCLUDED.finished, false))";
     }
 }

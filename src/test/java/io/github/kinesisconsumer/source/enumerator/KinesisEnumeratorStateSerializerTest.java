@@ -174,9 +174,9 @@ class KinesisEnumeratorStateSerializerTest {
     void unknownVersionFailsNamingTheVersion() throws IOException {
         byte[] bytes = serializer.serialize(SerializerFixtures.enumeratorStateV1());
 
-        assertThatThrownBy(() -> serializer.deserialize(2, bytes))
+        assertThatThrownBy(() -> serializer.deserialize(3, bytes))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("version 2");
+                .hasMessageContaining("version 3");
         assertThatThrownBy(() -> serializer.deserialize(-1, bytes))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("version -1");

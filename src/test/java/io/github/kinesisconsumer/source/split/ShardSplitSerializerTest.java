@@ -201,7 +201,35 @@ class ShardSplitSerializerTest {
     void truncatedBytesFail() throws IOException {
         byte[] bytes = serializer.serialize(SerializerFixtures.shardSplitV1());
 
-        assertThatThrownBy(() -> serializer.deserialize(1, Arrays.copyOf(bytes, bytes.length - 1)))
+        assertThatThrownBy(
+                        () ->
+                                serializer.deserialize(
+                                        serializer.getVersion(),
+                                        Arrays.copyOf(bytes, bytes.length - 1)))
                 .isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void storeHintsSurviveARoundTripAndVersion1ReadsWithout() throws IOException {
+        ShardSplit split =
+                new ShardSplit(
+                        "shardId-000000000003",
+                        StartingPosition.afterSequenceNumber("500", 4),
+                        List.of(),
+                        ShardSplit.NO_STOP,
+                        false,
+                        "499",
+                        "100");
+
+        ShardSplit back =
+                serializer.deserialize(serializer.getVersion(), serializer.serialize(split));
+
+        assertThat(back.wholeRecordSequence()).isEqualTo("499");
+        assertThat(back.emptyShardSequence()).isEqualTo("100");
+        ShardSplit v1 =
+                serializer.deserialize(
+                        1, SerializerFixtures.read(SerializerFixtures.SHARD_SPLIT_V1));
+        assertThat(v1.wholeRecordSequence()).isNull();
+        assertThat(v1.emptyShardSequence()).isNull();
     }
 }

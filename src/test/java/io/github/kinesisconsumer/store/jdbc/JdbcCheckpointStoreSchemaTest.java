@@ -65,6 +65,15 @@ abstract class JdbcCheckpointStoreSchemaTest {
     /** The CREATE TABLE of harlow/kinesis-consumer, verbatim apart from the name. */
     abstract String goSchema(String table);
 
+    /**
+     * The Go library's own checkpoint write, apart from the table name (and JDBC placeholders):
+     * binds namespace, shard id and sequence number, the last again when a fourth is asked for.
+     */
+    abstract String goWrite(String table);
+
+    /** Whether {@link #goWrite} replaces the whole row (MySQL) rather than one column. */
+    abstract boolean goWriteReplacesTheRow();
+
     @BeforeEach
     void tableName() {
         table = "kc_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -123,6 +132,73 @@ abstract class JdbcCheckpointStoreSchemaTest {
                 return rs.next() ? rs.getBigDecimal(1).toPlainString() : null;
             }
         }
+    }
+
+    private void goSave(String shardId, String sequenceNumber) throws Exception {
+        try (Connection c = db().connect();
+                PreparedStatement ps = c.prepareStatement(goWrite(table))) {
+            ps.setString(1, "go-app-orders");
+            ps.setString(2, shardId);
+            ps.setBigDecimal(3, new java.math.BigDecimal(sequenceNumber));
+            if (ps.getParameterMetaData().getParameterCount() == 4) {
+                ps.setBigDecimal(4, new java.math.BigDecimal(sequenceNumber));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    @Test
+    void aLaterGoWriteVoidsTheSubSequenceAndFinishedWrittenForAnEarlierSequence() throws Exception {
+        JdbcCheckpointStore store = store(true);
+        CheckpointKey key = new CheckpointKey(APP, STREAM, "shardId-000000000000");
+        store.put(key, Checkpoint.of(SEQ_A, 5, false));
+        store.put(new CheckpointKey(APP, STREAM, "shardId-000000000001"), Checkpoint.at(SEQ_A));
+
+        goSave("shardId-000000000000", SEQ_B);
+        goSave("shardId-000000000001", SEQ_C);
+
+        assertThat(store.get(key)).contains(Checkpoint.at(SEQ_B));
+        assertThat(store.getAll(APP, STREAM))
+                .containsEntry("shardId-000000000000", Checkpoint.at(SEQ_B))
+                .containsEntry("shardId-000000000001", Checkpoint.at(SEQ_C));
+        // and our next write goes on from the Go position
+        store.put(key, Checkpoint.of(SEQ_C, 0, false));
+        assertThat(store.get(key)).contains(Checkpoint.of(SEQ_C, 0, false));
+        store.put(key, Checkpoint.of(SEQ_B, 9, true));
+        assertThat(store.get(key)).contains(Checkpoint.of(SEQ_C, 0, false));
+    }
+
+    @Test
+    void insideAnAggregateTheGoColumnKeepsAPositionFromWhichGoLosesNothing() throws Exception {
+        JdbcCheckpointStore store = store(true);
+        CheckpointKey key = new CheckpointKey(APP, STREAM, "shardId-000000000000");
+        store.put(key, Checkpoint.at(SEQ_A));
+        assertThat(goRead("shardId-000000000000")).isEqualTo(SEQ_A);
+
+        // mid aggregate SEQ_C, the record before it unknown (e.g. just after a restore)
+        store.put(key, Checkpoint.of(SEQ_C, 2, false));
+        assertThat(goRead("shardId-000000000000")).isEqualTo(SEQ_A);
+        assertThat(store.get(key)).contains(Checkpoint.of(SEQ_C, 2, false));
+
+        // mid aggregate SEQ_C, with SEQ_B read whole before it
+        store.put(key, Checkpoint.of(SEQ_C, 4, false).withWholeRecordSequence(SEQ_B));
+        assertThat(goRead("shardId-000000000000")).isEqualTo(SEQ_B);
+        assertThat(store.get(key)).contains(Checkpoint.of(SEQ_C, 4, false));
+        assertThat(store.get(key).orElseThrow().wholeRecordSequence()).isEqualTo(SEQ_B);
+
+        // a Go reader resumes after SEQ_B and saves there: PostgreSQL keeps our columns, MySQL's
+        // REPLACE drops them (we then re-read the aggregate: nothing lost)
+        goSave("shardId-000000000000", SEQ_B);
+        assertThat(store.get(key))
+                .contains(
+                        goWriteReplacesTheRow()
+                                ? Checkpoint.at(SEQ_B)
+                                : Checkpoint.of(SEQ_C, 4, false));
+
+        // the aggregate read to its end: the shard ends there
+        store.put(key, Checkpoint.of(SEQ_C, 9, true));
+        assertThat(goRead("shardId-000000000000")).isEqualTo(SEQ_C);
+        assertThat(store.get(key)).contains(Checkpoint.of(SEQ_C, 9, true));
     }
 
     @Test
@@ -186,7 +262,8 @@ abstract class JdbcCheckpointStoreSchemaTest {
                         "shard_id",
                         "sequence_number",
                         "sub_sequence_number",
-                        "finished");
+                        "finished",
+                        "exact_sequence_number");
 
         store.put(key, Checkpoint.of(SEQ_B, 7, false));
         assertThat(store.get(key)).contains(Checkpoint.of(SEQ_B, 7, false));
@@ -206,7 +283,7 @@ abstract class JdbcCheckpointStoreSchemaTest {
     void createTableMakesTheTableWhenMissing() throws Exception {
         JdbcCheckpointStore store = store(true);
         assertThat(store.getAll(APP, STREAM)).isEmpty();
-        assertThat(columns()).hasSize(5);
+        assertThat(columns()).hasSize(6);
     }
 
     @Test

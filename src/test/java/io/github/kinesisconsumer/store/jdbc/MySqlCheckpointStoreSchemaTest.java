@@ -26,4 +26,14 @@ class MySqlCheckpointStoreSchemaTest extends JdbcCheckpointStoreSchemaTest {
                 + " (namespace varchar(255) NOT NULL, shard_id varchar(255) NOT NULL,"
                 + " sequence_number numeric(65,0) NOT NULL, PRIMARY KEY (namespace, shard_id))";
     }
+
+    @Override
+    String goWrite(String table) {
+        return "REPLACE INTO " + table + " (namespace, shard_id, sequence_number) VALUES (?, ?, ?)";
+    }
+
+    @Override
+    boolean goWriteReplacesTheRow() {
+        return true;
+    }
 }

@@ -26,4 +26,18 @@ class PostgresCheckpointStoreSchemaTest extends JdbcCheckpointStoreSchemaTest {
                 + " (namespace text NOT NULL, shard_id text NOT NULL,"
                 + " sequence_number numeric NOT NULL, PRIMARY KEY (namespace, shard_id))";
     }
+
+    /** lib/pq's {@code $1, $2, $3, $3} as JDBC placeholders. */
+    @Override
+    String goWrite(String table) {
+        return "INSERT INTO "
+                + table
+                + " (namespace, shard_id, sequence_number) VALUES(?, ?, ?)"
+                + " ON CONFLICT (namespace, shard_id) DO UPDATE SET sequence_number= ?;";
+    }
+
+    @Override
+    boolean goWriteReplacesTheRow() {
+        return false;
+    }
 }
