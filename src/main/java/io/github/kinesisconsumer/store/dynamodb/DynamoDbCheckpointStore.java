@@ -29,7 +29,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,13 +56,16 @@ import java.util.regex.Pattern;
  * sequence_number} (S). A table written by the Go library reads as is, and the Go library reads
  * ours.
  *
- * <p>Extra attributes: {@code sub_sequence_number} (N, -1 when none), {@code finished} (BOOL) and
- * {@code position_key} (S), a text whose order is the order of the checkpoints (the sequence number
- * zero-padded to 130 digits, the sub-sequence number plus one zero-padded to 20 digits, and 1 or 0
- * for finished, separated by colons). Every write is a PutItem conditional on {@code position_key},
- * so no writer in any process can move a shard backwards. An item without {@code position_key}
- * (written by the Go library) is compared after reading it and replaced only if it is unchanged
- * since.
+ * <p>Extra attributes: {@code exact_sequence_number} (S), {@code sub_sequence_number} (N, -1 when
+ * none), {@code finished} (BOOL) and {@code position_key} (S). Inside a KPL aggregate {@code
+ * sequence_number} keeps the last record read whole (or, when that is unknown, the value stored
+ * before), so that the Go library, which resumes after whole records, loses nothing, while {@code
+ * exact_sequence_number} holds the aggregate's. {@code position_key} is a text whose order is the
+ * order of the checkpoints (the sequence number zero-padded to 130 digits, the sub-sequence number
+ * plus one zero-padded to 20 digits, and 1 or 0 for finished, separated by colons). Every write is
+ * a PutItem conditional on {@code position_key}, so no writer in any process can move a shard
+ * backwards. An item without {@code position_key} (written by the Go library) is compared after
+ * reading it and replaced only if it is unchanged since.
  *
  * <p>{@link #putAll} sends its conditional writes concurrently (DynamoDB has no conditional batch
  * write). A write that is not newer than the stored checkpoint is skipped, not an error. Any
@@ -84,6 +89,7 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
     static final String SUB_SEQUENCE_NUMBER = "sub_sequence_number";
     static final String FINISHED = "finished";
     static final String POSITION_KEY = "position_key";
+    static final String EXACT_SEQUENCE_NUMBER = "exact_sequence_number";
 
     /** Digits of the sequence number in {@code position_key}; Kinesis uses at most 129. */
     static final int SEQUENCE_WIDTH = 130;
@@ -309,17 +315,7 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
             Checkpoint checkpoint,
             String position,
             int conflicts) {
-        PutItemRequest request =
-                PutItemRequest.builder()
-                        .tableName(tableName)
-                        .item(item(namespace, shardId, checkpoint, position))
-                        .conditionExpression("attribute_not_exists(#shard) OR #pos < :pos")
-                        .expressionAttributeNames(Map.of("#shard", SHARD_ID, "#pos", POSITION_KEY))
-                        .expressionAttributeValues(Map.of(":pos", text(position)))
-                        .returnValuesOnConditionCheckFailure(
-                                ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                        .build();
-        return client.putItem(request)
+        return conditionalWrite(namespace, shardId, checkpoint, position)
                 .handle(
                         (response, error) -> {
                             if (error == null) {
@@ -340,6 +336,59 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
                                     failed.hasItem() ? failed.item() : null);
                         })
                 .thenCompose(Function.identity());
+    }
+
+    /**
+     * Writes the item if the stored one is older by {@code position_key}. A position inside an
+     * aggregate with no whole record known before it keeps the stored {@code sequence_number}.
+     */
+    private CompletableFuture<?> conditionalWrite(
+            String namespace, String shardId, Checkpoint checkpoint, String position) {
+        String condition = "attribute_not_exists(#shard) OR #pos < :pos";
+        if (checkpoint.wholeRecordSequence() != null) {
+            return client.putItem(
+                    PutItemRequest.builder()
+                            .tableName(tableName)
+                            .item(
+                                    item(
+                                            namespace,
+                                            shardId,
+                                            checkpoint,
+                                            position,
+                                            checkpoint.wholeRecordSequence()))
+                            .conditionExpression(condition)
+                            .expressionAttributeNames(
+                                    Map.of("#shard", SHARD_ID, "#pos", POSITION_KEY))
+                            .expressionAttributeValues(Map.of(":pos", text(position)))
+                            .returnValuesOnConditionCheckFailure(
+                                    ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                            .build());
+        }
+        Map<String, String> names = new HashMap<>();
+        names.put("#shard", SHARD_ID);
+        names.put("#pos", POSITION_KEY);
+        names.put("#seq", SEQUENCE_NUMBER);
+        names.put("#exact", EXACT_SEQUENCE_NUMBER);
+        names.put("#sub", SUB_SEQUENCE_NUMBER);
+        names.put("#fin", FINISHED);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":pos", text(position));
+        values.put(":exact", text(checkpoint.sequenceNumber()));
+        values.put(":sub", AttributeValue.fromN(Long.toString(checkpoint.subSequenceNumber())));
+        values.put(":fin", AttributeValue.fromBool(checkpoint.isFinished()));
+        return client.updateItem(
+                UpdateItemRequest.builder()
+                        .tableName(tableName)
+                        .key(key(namespace, shardId))
+                        .updateExpression(
+                                "SET #seq = if_not_exists(#seq, :exact), #exact = :exact,"
+                                        + " #sub = :sub, #fin = :fin, #pos = :pos")
+                        .conditionExpression(condition)
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values)
+                        .returnValuesOnConditionCheckFailure(
+                                ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                        .build());
     }
 
     /**
@@ -407,7 +456,17 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
         PutItemRequest request =
                 PutItemRequest.builder()
                         .tableName(tableName)
-                        .item(item(namespace, shardId, checkpoint, position))
+                        .item(
+                                item(
+                                        namespace,
+                                        shardId,
+                                        checkpoint,
+                                        position,
+                                        checkpoint.wholeRecordSequence() != null
+                                                ? checkpoint.wholeRecordSequence()
+                                                : seenSequence.s() != null
+                                                        ? seenSequence.s()
+                                                        : seenSequence.n()))
                         .conditionExpression("attribute_not_exists(#pos) AND #seq = :seen")
                         .expressionAttributeNames(
                                 Map.of("#pos", POSITION_KEY, "#seq", SEQUENCE_NUMBER))
@@ -463,9 +522,14 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
     }
 
     private static Map<String, AttributeValue> item(
-            String namespace, String shardId, Checkpoint checkpoint, String position) {
+            String namespace,
+            String shardId,
+            Checkpoint checkpoint,
+            String position,
+            String goSequence) {
         Map<String, AttributeValue> item = key(namespace, shardId);
-        item.put(SEQUENCE_NUMBER, text(checkpoint.sequenceNumber()));
+        item.put(SEQUENCE_NUMBER, text(goSequence));
+        item.put(EXACT_SEQUENCE_NUMBER, text(checkpoint.sequenceNumber()));
         item.put(
                 SUB_SEQUENCE_NUMBER,
                 AttributeValue.fromN(Long.toString(checkpoint.subSequenceNumber())));
@@ -484,14 +548,21 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
         AttributeValue finished = item.get(FINISHED);
         try {
             String sequence = seq == null ? null : seq.s() != null ? seq.s() : seq.n();
+            AttributeValue exactValue = item.get(EXACT_SEQUENCE_NUMBER);
+            String exact = exactValue == null ? null : exactValue.s();
+            if (exact != null && new BigInteger(sequence).compareTo(new BigInteger(exact)) > 0) {
+                return Checkpoint.at(sequence);
+            }
             long subSequence =
                     sub == null || sub.n() == null
                             ? StartingPosition.NO_SUB_SEQUENCE
                             : Long.parseLong(sub.n());
-            return Checkpoint.of(
-                    sequence,
-                    subSequence,
-                    finished != null && Boolean.TRUE.equals(finished.bool()));
+            Checkpoint stored =
+                    Checkpoint.of(
+                            exact != null ? exact : sequence,
+                            subSequence,
+                            finished != null && Boolean.TRUE.equals(finished.bool()));
+            return exact != null ? stored.withWholeRecordSequence(sequence) : stored;
         } catch (IllegalArgumentException e) {
             throw new CheckpointStoreException(
                     where()

@@ -22,6 +22,7 @@ import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.JedisURIHelper;
 
+import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +45,12 @@ import java.util.regex.Pattern;
  *
  * <p>The key {@code <app>:checkpoint:<stream>:<shard>} holds the sequence number as a plain string,
  * exactly as the Go library writes it. The sub-sequence number and the finished flag live in a
- * second key, {@code <app>:checkpoint-meta:<stream>:<shard>}, holding {@code
- * <sequence>,<subSequence>,<0|1>}; it applies only while its sequence number matches the first key,
- * so a key written by the Go library alone (or overwritten by it later) reads as {@link
- * Checkpoint#at(String)}.
+ * second key, {@code <app>:checkpoint-meta:<stream>:<shard>}, holding the exact position {@code
+ * <sequence>,<subSequence>,<0|1>}; it applies only while the first key does not lie past its
+ * sequence number, so a key written by the Go library alone (or overwritten by it later with a
+ * position further on) reads as {@link Checkpoint#at(String)}. Inside a KPL aggregate the first key
+ * keeps the last record read whole, from which the Go library, resuming after whole records, loses
+ * nothing.
  *
  * <p>Writes go through one Lua script that compares and sets both keys atomically, so no writer can
  * move a position backwards; a {@link #putAll} is one script call. A single Redis server (or a
@@ -89,31 +92,39 @@ public final class RedisCheckpointStore implements CheckpointStore {
                     + "for i = 1, #KEYS / 2 do\n"
                     + "  local vkey = KEYS[2 * i - 1]\n"
                     + "  local mkey = KEYS[2 * i]\n"
-                    + "  local seq = ARGV[3 * i - 2]\n"
-                    + "  local sub = tonumber(ARGV[3 * i - 1])\n"
-                    + "  local fin = tonumber(ARGV[3 * i])\n"
+                    + "  local seq = ARGV[4 * i - 3]\n"
+                    + "  local sub = tonumber(ARGV[4 * i - 2])\n"
+                    + "  local fin = tonumber(ARGV[4 * i - 1])\n"
+                    + "  local whole = ARGV[4 * i]\n"
                     + "  local cur = redis.call('GET', vkey)\n"
+                    + "  if cur and not string.find(cur, '^%d+$') then cur = nil end\n"
                     + "  local newer = true\n"
-                    + "  if cur and string.find(cur, '^%d+$') then\n"
-                    + "    local c = cmpseq(seq, cur)\n"
-                    + "    if c == 0 then\n"
-                    + "      local csub, cfin = -1, 0\n"
-                    + "      local meta = redis.call('GET', mkey)\n"
-                    + "      if meta then\n"
-                    + "        local ms, msub, mfin = string.match(meta, '^(%d+),(%-?%d+),([01])$')\n"
-                    + "        if ms == cur then\n"
-                    + "          csub = tonumber(msub)\n"
-                    + "          cfin = tonumber(mfin)\n"
-                    + "        end\n"
+                    + "  if cur then\n"
+                    + "    local eseq, esub, efin = cur, -1, 0\n"
+                    + "    local meta = redis.call('GET', mkey)\n"
+                    + "    if meta then\n"
+                    + "      local ms, msub, mfin = string.match(meta, '^(%d+),(%-?%d+),([01])$')\n"
+                    + "      if ms and cmpseq(cur, ms) <= 0 then\n"
+                    + "        eseq, esub, efin = ms, tonumber(msub), tonumber(mfin)\n"
                     + "      end\n"
-                    + "      newer = sub > csub or (sub == csub and fin > cfin)\n"
+                    + "    end\n"
+                    + "    local c = cmpseq(seq, eseq)\n"
+                    + "    if c == 0 then\n"
+                    + "      newer = sub > esub or (sub == esub and fin > efin)\n"
                     + "    else\n"
                     + "      newer = c > 0\n"
                     + "    end\n"
                     + "  end\n"
                     + "  if newer then\n"
-                    + "    redis.call('SET', vkey, seq)\n"
-                    + "    redis.call('SET', mkey, seq .. ',' .. ARGV[3 * i - 1] .. ',' .. ARGV[3 * i])\n"
+                    + "    local base = whole\n"
+                    + "    if whole == '' then\n"
+                    + "      base = seq\n"
+                    + "      if cur and cmpseq(cur, seq) <= 0 then base = cur end\n"
+                    + "    elseif cur and cmpseq(cur, whole) > 0 then\n"
+                    + "      base = cur\n"
+                    + "    end\n"
+                    + "    redis.call('SET', vkey, base)\n"
+                    + "    redis.call('SET', mkey, seq .. ',' .. ARGV[4 * i - 2] .. ',' .. ARGV[4 * i - 1])\n"
                     + "    written = written + 1\n"
                     + "  end\n"
                     + "end\n"
@@ -198,7 +209,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
             return;
         }
         List<String> keys = new ArrayList<>(checkpoints.size() * 2);
-        List<String> args = new ArrayList<>(checkpoints.size() * 3);
+        List<String> args = new ArrayList<>(checkpoints.size() * 4);
         checkpoints.forEach(
                 (shardId, checkpoint) -> {
                     Objects.requireNonNull(checkpoint, "checkpoint of " + shardId);
@@ -207,6 +218,8 @@ public final class RedisCheckpointStore implements CheckpointStore {
                     args.add(checkpoint.sequenceNumber());
                     args.add(Long.toString(checkpoint.subSequenceNumber()));
                     args.add(checkpoint.isFinished() ? "1" : "0");
+                    String whole = checkpoint.wholeRecordSequence();
+                    args.add(whole == null ? "" : whole);
                 });
         String operation =
                 "putAll " + appName + "/" + streamName + " (" + checkpoints.size() + " shards)";
@@ -256,8 +269,11 @@ public final class RedisCheckpointStore implements CheckpointStore {
         try {
             if (meta != null) {
                 Matcher m = META.matcher(meta);
-                if (m.matches() && m.group(1).equals(value)) {
-                    return Checkpoint.of(value, Long.parseLong(m.group(2)), "1".equals(m.group(3)));
+                if (m.matches()
+                        && new BigInteger(value).compareTo(new BigInteger(m.group(1))) <= 0) {
+                    return Checkpoint.of(
+                                    m.group(1), Long.parseLong(m.group(2)), "1".equals(m.group(3)))
+                            .withWholeRecordSequence(value);
                 }
             }
             return Checkpoint.at(value);

@@ -159,6 +159,31 @@ class DynamoDbCheckpointStoreTest extends CheckpointStoreConformanceTest {
     }
 
     @Test
+    void insideAnAggregateTheGoAttributeKeepsAPositionFromWhichGoLosesNothing() {
+        CheckpointStore store = closeLater(createStore());
+        CheckpointKey key = new CheckpointKey(app, STREAM, "shardId-000000000008");
+        putRaw(key.shardId(), "100");
+
+        store.put(key, Checkpoint.of("300", 2, false));
+        assertThat(getRaw(key.shardId()).get("sequence_number").s())
+                .as("record before the aggregate unknown: the Go item's value is kept")
+                .isEqualTo("100");
+        assertThat(store.get(key)).contains(Checkpoint.of("300", 2, false));
+
+        store.put(key, Checkpoint.of("300", 3, false));
+        assertThat(getRaw(key.shardId()).get("sequence_number").s()).isEqualTo("100");
+
+        store.put(key, Checkpoint.of("300", 5, false).withWholeRecordSequence("200"));
+        assertThat(getRaw(key.shardId()).get("sequence_number").s()).isEqualTo("200");
+        assertThat(store.get(key)).contains(Checkpoint.of("300", 5, false));
+        assertThat(store.get(key).orElseThrow().wholeRecordSequence()).isEqualTo("200");
+
+        store.put(key, Checkpoint.of("300", 9, true));
+        assertThat(getRaw(key.shardId()).get("sequence_number").s()).isEqualTo("300");
+        assertThat(store.get(key)).contains(Checkpoint.of("300", 9, true));
+    }
+
+    @Test
     void theGoLibraryCanStillOverwriteOurItemsAndWeReadThem() {
         CheckpointStore store = closeLater(createStore());
         CheckpointKey key = new CheckpointKey(app, STREAM, "shardId-000000000006");

@@ -80,6 +80,34 @@ class RedisCheckpointStoreTest extends CheckpointStoreConformanceTest {
     }
 
     @Test
+    void insideAnAggregateTheGoKeyKeepsAPositionFromWhichGoLosesNothing() {
+        CheckpointStore store = closeLater(createStore());
+        JedisPooled raw = raw();
+        String goKey = app + ":checkpoint:" + STREAM + ":s";
+        CheckpointKey key = new CheckpointKey(app, STREAM, "s");
+        store.put(key, Checkpoint.at("100"));
+
+        store.put(key, Checkpoint.of("300", 2, false));
+        assertThat(raw.get(goKey)).as("record before the aggregate unknown: kept").isEqualTo("100");
+        assertThat(store.get(key)).contains(Checkpoint.of("300", 2, false));
+
+        store.put(key, Checkpoint.of("300", 5, false).withWholeRecordSequence("200"));
+        assertThat(raw.get(goKey)).isEqualTo("200");
+        assertThat(store.get(key)).contains(Checkpoint.of("300", 5, false));
+        assertThat(store.get(key).orElseThrow().wholeRecordSequence()).isEqualTo("200");
+
+        // the Go library, behind, saves 250: our exact position still counts
+        raw.set(goKey, "250");
+        assertThat(store.get(key)).contains(Checkpoint.of("300", 5, false));
+        // the Go library moves past the aggregate: our columns no longer count
+        raw.set(goKey, "301");
+        assertThat(store.get(key)).contains(Checkpoint.at("301"));
+        store.put(key, Checkpoint.of("300", 9, true));
+        assertThat(store.get(key)).contains(Checkpoint.at("301"));
+        assertThat(raw.get(goKey)).isEqualTo("301");
+    }
+
+    @Test
     void sequenceNumbersCompareNumerically() {
         CheckpointStore store = closeLater(createStore());
         CheckpointKey key = new CheckpointKey(app, STREAM, "s");
