@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.store.Checkpoint;
+import io.github.kinesisconsumer.store.CheckpointKey;
 import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.Producer;
@@ -7,6 +9,9 @@ import io.github.kinesisconsumer.testing.TestStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,5 +89,50 @@ class KinesisConsumerReshardingTest {
         assertThat(closed)
                 .containsExactlyInAnyOrder(
                         "shardId-000000000000", "shardId-000000000002", "shardId-000000000003");
+    }
+
+    @Test
+    void aShardThatEndsWithNothingReadIsStoredAtASequenceNumberKinesisAccepts() throws Exception {
+        TestStream stream = KINESIS.createStream(1);
+        InMemoryCheckpointStore store = new InMemoryCheckpointStore();
+        KinesisConsumer c =
+                consumer(KINESIS.clientSettings(), stream.name(), "empty-parent", store).build();
+        CompletableFuture<Void> scan = inBackground(() -> c.scan(r -> ScanResult.CONTINUE));
+        Thread.sleep(1_000);
+        stream.split("shardId-000000000000");
+        CheckpointKey parent =
+                new CheckpointKey("empty-parent", stream.name(), "shardId-000000000000");
+        waitFor(
+                () -> store.get(parent).map(Checkpoint::isFinished).orElse(false),
+                Duration.ofSeconds(60),
+                "the parent marked finished");
+        c.close();
+        await(scan);
+
+        String ending =
+                stream.shards().stream()
+                        .filter(s -> s.shardId().equals(parent.shardId()))
+                        .findFirst()
+                        .orElseThrow()
+                        .endingSequenceNumber();
+        Checkpoint stored = store.get(parent).orElseThrow();
+        assertThat(stored.sequenceNumber())
+                .isIn(ending, stream.shards().get(0).startingSequenceNumber());
+        // what a Go reader does with it: an iterator after that sequence number, then the end
+        GetShardIteratorResponse iterator =
+                stream.client()
+                        .getShardIterator(
+                                r ->
+                                        r.streamName(stream.name())
+                                                .shardId(parent.shardId())
+                                                .shardIteratorType(
+                                                        ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                                .startingSequenceNumber(stored.sequenceNumber()))
+                        .get();
+        GetRecordsResponse page =
+                stream.client().getRecords(r -> r.shardIterator(iterator.shardIterator())).get();
+        assertThat(page.records()).isEmpty();
+        System.out.printf(
+                "empty parent stored at %s (ending %s)%n", stored.sequenceNumber(), ending);
     }
 }
