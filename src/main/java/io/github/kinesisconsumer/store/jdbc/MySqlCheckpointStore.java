@@ -10,6 +10,7 @@ package io.github.kinesisconsumer.store.jdbc;
  *     sequence_number numeric(65,0) NOT NULL,
  *     sub_sequence_number bigint NULL,    -- optional, added by this library
  *     finished boolean NULL,              -- optional, added by this library
+ *     exact_sequence_number numeric(65,0) NULL, -- optional, added by this library
  *     PRIMARY KEY (namespace, shard_id)
  * ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
  * }</pre>
