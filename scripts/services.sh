@@ -151,6 +151,15 @@ wait_for_port() { # service port
   done
 }
 
+port_answers_within() { # port pid seconds -> 0 once the port answers; 1 if the process exits or time runs out
+  local deadline=$((SECONDS + $3))
+  until port_open "$1"; do
+    alive "$2" || return 1
+    ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
 speaks() { # service port -> 0 if the port answers like the service (or curl is missing)
   command -v curl >/dev/null || return 0
   local target ctype expect
@@ -216,10 +225,19 @@ start_managed() {
       log "$svc already running (pid $pid) at $(endpoint_of "$svc")"
       return 0
     fi
-    # Started by us but not answering yet (e.g. a concurrent start): wait for it.
-    wait_for_port "$svc" "$port"
-    log "$svc running (pid $pid) at $(endpoint_of "$svc")"
-    return 0
+    # Started by us but not answering: a concurrent start (wait for it), or a process that
+    # stopped listening (kinesis-local has been seen alive with its port closed): restart it.
+    if port_answers_within "$port" "$pid" "${HUNG_TIMEOUT:-30}"; then
+      log "$svc running (pid $pid) at $(endpoint_of "$svc")"
+      return 0
+    fi
+    if alive "$pid"; then
+      log "$svc (pid $pid) is running but 127.0.0.1:$port does not answer; restarting it"
+      tail -n 20 "$(log_file "$svc")" >&2 || true
+      kill -KILL "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
+    fi
+    rm -f "$(pid_file "$svc")"
   fi
   if port_open "$port"; then
     speaks "$svc" "$port" \
