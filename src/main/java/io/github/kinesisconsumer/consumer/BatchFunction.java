@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.util.List;
 
 /**
@@ -8,7 +10,8 @@ import java.util.List;
  * is not checkpointed.
  */
 @FunctionalInterface
+@PublicEvolving
 public interface BatchFunction {
 
-    void process(List<Record> batch) throws Exception;
+    void process(List<ScanRecord> batch) throws Exception;
 }

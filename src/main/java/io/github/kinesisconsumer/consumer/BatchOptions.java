@@ -1,8 +1,11 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.time.Duration;
 
 /** Bounds of the per-shard batches of {@link KinesisConsumer#scanBatch}. */
+@PublicEvolving
 public final class BatchOptions {
 
     private final int maxSize;

@@ -12,7 +12,7 @@ final class BatchScanHandler implements ShardHandler {
     private final BatchFunction fn;
     private final BatchOptions options;
     private final Object deliveryLock;
-    private final List<Record> batch = new ArrayList<>();
+    private final List<ScanRecord> batch = new ArrayList<>();
     private long batchStartNanos;
 
     BatchScanHandler(BatchFunction fn, BatchOptions options, Object deliveryLock) {
@@ -22,8 +22,8 @@ final class BatchScanHandler implements ShardHandler {
     }
 
     @Override
-    public void onRecords(List<Record> records, ShardLane lane) throws Exception {
-        for (Record record : records) {
+    public void onRecords(List<ScanRecord> records, ShardLane lane) throws Exception {
+        for (ScanRecord record : records) {
             if (lane.isStopping()) {
                 return;
             }
@@ -59,14 +59,14 @@ final class BatchScanHandler implements ShardHandler {
         if (batch.isEmpty()) {
             return;
         }
-        List<Record> delivered = List.copyOf(batch);
+        List<ScanRecord> delivered = List.copyOf(batch);
         batch.clear();
         synchronized (deliveryLock) {
             try {
                 fn.process(delivered);
             } catch (Exception e) {
-                Record first = delivered.get(0);
-                Record last = delivered.get(delivered.size() - 1);
+                ScanRecord first = delivered.get(0);
+                ScanRecord last = delivered.get(delivered.size() - 1);
                 throw CallbackFailure.attach(
                         e,
                         "the batch function failed on a batch of "

@@ -18,7 +18,7 @@ final class CallbackFailure extends Exception {
         return thrown;
     }
 
-    static String subSequence(Record record) {
+    static String subSequence(ScanRecord record) {
         return record.subSequenceNumber() < 0 ? "" : "/" + record.subSequenceNumber();
     }
 }

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.group.ConsumerGroup;
 import io.github.kinesisconsumer.kinesis.Backoff;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
@@ -45,6 +46,7 @@ import java.util.concurrent.TimeUnit;
  * Before it returns, the positions of processed records are written and the store is flushed. One
  * scan at a time per consumer.
  */
+@PublicEvolving
 public final class KinesisConsumer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KinesisConsumer.class);

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.group.ConsumerGroup;
 import io.github.kinesisconsumer.group.DynamoDbLeaseGroup;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
@@ -14,6 +15,7 @@ import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 import java.time.Duration;
 
 /** Builder of {@link KinesisConsumer}. Stream, app name and client settings are required. */
+@PublicEvolving
 public final class KinesisConsumerBuilder {
 
     private String streamName;

@@ -12,8 +12,8 @@ final class RecordScanHandler implements ShardHandler {
     }
 
     @Override
-    public void onRecords(List<Record> records, ShardLane lane) throws Exception {
-        for (Record record : records) {
+    public void onRecords(List<ScanRecord> records, ShardLane lane) throws Exception {
+        for (ScanRecord record : records) {
             if (lane.isStopping()) {
                 return;
             }

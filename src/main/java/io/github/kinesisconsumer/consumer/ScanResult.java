@@ -1,6 +1,9 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 /** What a scan callback asks for after a record. */
+@PublicEvolving
 public enum ScanResult {
     /** The record is done: the checkpoint may advance past it. */
     CONTINUE,

@@ -232,8 +232,8 @@ final class ScanRun {
                 return;
             }
             long behind = result.millisBehindLatest() == null ? -1 : result.millisBehindLatest();
-            List<Record> records = new ArrayList<>(result.records().size());
-            decoder.decode(result, r -> records.add(new Record(r, behind)));
+            List<ScanRecord> records = new ArrayList<>(result.records().size());
+            decoder.decode(result, r -> records.add(new ScanRecord(r, behind)));
             ShardHandler handler = lane.handler();
             if (!records.isEmpty()) {
                 handler.onRecords(records, lane);

@@ -6,7 +6,7 @@ import java.util.List;
 interface ShardHandler {
 
     /** Delivers records; marks what may be checkpointed through {@code lane}. */
-    void onRecords(List<Record> records, ShardLane lane) throws Exception;
+    void onRecords(List<ScanRecord> records, ShardLane lane) throws Exception;
 
     /** Called periodically, e.g. to deliver a batch that is old enough; a checkpoint follows. */
     default void onTick(ShardLane lane) throws Exception {}

@@ -127,7 +127,7 @@ final class ShardLane {
     }
 
     /** The checkpoint may advance past {@code record}. */
-    void checkpointable(Record record) {
+    void checkpointable(ScanRecord record) {
         if (record.subSequenceNumber() == StartingPosition.NO_SUB_SEQUENCE) {
             wholeRecordSequence = record.sequenceNumber();
         } else if (checkpointable != null

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.group;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.store.Checkpoint;
 
@@ -13,6 +14,7 @@ import java.util.Set;
  * releases} the shards in {@link #handOffRequested()}, and {@link #close() closes} the group when
  * its scan stops.
  */
+@PublicEvolving
 public interface ConsumerGroup extends AutoCloseable {
 
     /** Joins the group for {@code streamName}; coordination runs in the background from now. */

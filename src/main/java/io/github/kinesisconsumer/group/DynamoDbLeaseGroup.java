@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.group;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.Backoff;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
@@ -43,6 +44,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Coordination errors (throttling, timeouts) are logged and retried at the next tick; leases
  * that cannot be renewed before they expire are dropped.
  */
+@PublicEvolving
 public final class DynamoDbLeaseGroup implements ConsumerGroup {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbLeaseGroup.class);

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -8,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * Exponential backoff with full jitter: the n-th consecutive failure waits a random time in {@code
  * [base * 2^(n-1) / 2, min(max, base * 2^(n-1))]}.
  */
+@PublicEvolving
 public final class Backoff implements Serializable {
 
     private static final long serialVersionUID = 1L;

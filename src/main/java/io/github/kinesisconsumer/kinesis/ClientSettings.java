@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -27,6 +29,7 @@ import java.util.Objects;
  *     .build();
  * }</pre>
  */
+@PublicEvolving
 public final class ClientSettings implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -19,6 +21,7 @@ import java.util.Objects;
  * How to obtain AWS credentials. Serializable, so it can travel inside a Flink job graph; the
  * provider is created where the client is built.
  */
+@PublicEvolving
 public abstract class Credentials implements Serializable {
 
     private static final long serialVersionUID = 1L;

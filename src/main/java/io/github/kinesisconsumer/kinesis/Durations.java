@@ -1,8 +1,11 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import java.time.Duration;
 
 /** Checks of duration settings shared by the builders. */
+@Internal
 public final class Durations {
 
     private Durations() {}

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -8,6 +10,7 @@ import java.util.regex.Pattern;
  * Settings of enhanced fan-out reading: the stream consumer to read through, and the tuning of
  * {@link FanOutSubscriber}. Immutable; build with {@link #builder(String)}.
  */
+@PublicEvolving
 public final class FanOutOptions implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -49,6 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * number ends the shard; see {@link FanOutOptions#closedShardProbeInterval()} for services that
  * never send one.
  */
+@Internal
 public final class FanOutSubscriber implements ShardReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(FanOutSubscriber.class);

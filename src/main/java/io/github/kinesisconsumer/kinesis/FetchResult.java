@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.util.Collections;
@@ -9,6 +11,7 @@ import java.util.List;
  * What one GetRecords call on one shard brought: records in sequence order, the lag, and whether
  * the shard has ended.
  */
+@Internal
 public final class FetchResult {
 
     private final String shardId;

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -7,6 +9,7 @@ import java.nio.charset.StandardCharsets;
  * aggregate, {@link #subSequenceNumber()} is its index inside the aggregate; otherwise it is {@link
  * StartingPosition#NO_SUB_SEQUENCE}.
  */
+@PublicEvolving
 public final class KinesisRecord {
 
     private final String streamName;

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -7,6 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters of a {@link ShardReader} (polling or enhanced fan-out), safe to read from any thread.
  */
+@Internal
 public final class PollerMetrics {
 
     /** Fresh counters at zero. */

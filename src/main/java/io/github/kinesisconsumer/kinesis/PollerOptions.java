@@ -1,9 +1,12 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.io.Serializable;
 import java.time.Duration;
 
 /** Tuning of {@link ShardPoller}. Immutable; build with {@link #builder()}. */
+@PublicEvolving
 public final class PollerOptions implements Serializable {
 
     private static final long serialVersionUID = 1L;

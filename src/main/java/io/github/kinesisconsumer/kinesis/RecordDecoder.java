@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.aggregation.RecordDeaggregator;
 import io.github.kinesisconsumer.kinesis.aggregation.UserRecord;
 
@@ -13,6 +14,7 @@ import java.util.function.Consumer;
  * (when enabled) and drops the user records that a position inside an aggregate says were already
  * consumed.
  */
+@Internal
 public final class RecordDecoder {
 
     private final String streamName;

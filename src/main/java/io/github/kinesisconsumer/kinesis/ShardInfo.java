@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 import java.io.Serializable;
@@ -9,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 
 /** What a shard listing says about one shard: its id, parents and whether it is closed. */
+@PublicEvolving
 public final class ShardInfo implements Serializable {
 
     private static final long serialVersionUID = 1L;

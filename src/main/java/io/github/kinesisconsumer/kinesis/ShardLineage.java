@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -15,6 +17,7 @@ import java.util.function.Predicate;
  * once every parent is finished; a parent that is no longer listed (trimmed past retention) counts
  * as finished. Not thread-safe.
  */
+@Internal
 public final class ShardLineage {
 
     private final Map<String, ShardInfo> shards = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -25,6 +27,7 @@ import java.util.concurrent.ExecutionException;
  * fail at once, and an endpoint that refuses connections after {@value #CONNECT_ATTEMPTS} attempts
  * (under a second), each with a {@link KinesisCallException} that says what to fix.
  */
+@Internal
 public final class ShardLister {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardLister.class);

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -39,6 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * taken again after the last fetched record, so nothing is lost or repeated. Any other error of a
  * shard is rethrown by {@link #poll}.
  */
+@Internal
 public final class ShardPoller implements ShardReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardPoller.class);

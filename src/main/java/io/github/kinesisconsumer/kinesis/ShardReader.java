@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -8,6 +10,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link ShardPoller}) or by enhanced fan-out subscriptions ({@link FanOutSubscriber}). Results of
  * one shard come out in order; a result with {@link FetchResult#isShardEnd()} is the shard's last.
  */
+@Internal
 public interface ShardReader extends AutoCloseable {
 
     /** Starts reading {@code shardId} from {@code position}. */

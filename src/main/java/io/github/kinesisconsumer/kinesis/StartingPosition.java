@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
@@ -15,6 +17,7 @@ import java.util.Objects;
  * inside a KPL aggregate. Such a position resumes inside the aggregate: the aggregate is fetched
  * again and its user records up to and including that sub-sequence number are skipped.
  */
+@PublicEvolving
 public final class StartingPosition implements Serializable {
 
     private static final long serialVersionUID = 1L;

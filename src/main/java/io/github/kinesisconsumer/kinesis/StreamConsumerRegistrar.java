@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -16,6 +18,7 @@ import java.util.concurrent.CompletionException;
  * Finds, registers and deregisters the stream consumer that enhanced fan-out reads through, by
  * name. Its calls block; run them off latency-sensitive threads.
  */
+@Internal
 public final class StreamConsumerRegistrar {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamConsumerRegistrar.class);

@@ -1,6 +1,9 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 /** The stream does not exist (or is not visible) at the configured endpoint and region. */
+@PublicEvolving
 public class StreamNotFoundException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;

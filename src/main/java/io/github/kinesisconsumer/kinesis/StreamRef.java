@@ -1,10 +1,13 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.io.Serializable;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** A Kinesis data stream addressed by its name or by its ARN. */
+@PublicEvolving
 public final class StreamRef implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
@@ -48,6 +49,7 @@ import javax.annotation.Nullable;
  *
  * @param <T> the type of the records produced
  */
+@PublicEvolving
 public final class KinesisSource<T>
         implements Source<T, ShardSplit, KinesisEnumeratorState>, ResultTypeQueryable<T> {
 

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
@@ -19,6 +20,7 @@ import java.time.Instant;
  * Builder of {@link KinesisSource}. Stream, app name, client settings and deserializer are
  * required.
  */
+@PublicEvolving
 public final class KinesisSourceBuilder<T> {
 
     static final long STOP_AT_START = Long.MIN_VALUE;

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ShardLister;
 import io.github.kinesisconsumer.source.enumerator.ShardEnumerator;
 import io.github.kinesisconsumer.source.reader.ReaderOptions;
@@ -11,6 +12,7 @@ import org.apache.flink.configuration.MemorySize;
 import java.time.Duration;
 
 /** Options of {@link KinesisSource}, settable on the builder or from a Flink configuration. */
+@PublicEvolving
 public final class KinesisSourceOptions {
 
     private KinesisSourceOptions() {}

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.store;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 
 import java.math.BigInteger;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * Go library reads, since a reader that resumes only after whole records would otherwise skip the
  * rest of the aggregate; the exact position goes into the columns only this library reads.
  */
+@PublicEvolving
 public final class Checkpoint implements Comparable<Checkpoint> {
 
     private final String sequenceNumber;

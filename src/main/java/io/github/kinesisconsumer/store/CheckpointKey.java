@@ -1,8 +1,11 @@
 package io.github.kinesisconsumer.store;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.util.Objects;
 
 /** Identifies a checkpoint: application, stream and shard. */
+@PublicEvolving
 public final class CheckpointKey {
 
     private final String appName;

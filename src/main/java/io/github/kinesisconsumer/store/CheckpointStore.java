@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.store;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,6 +13,7 @@ import java.util.Optional;
  * late or duplicate write from any process cannot regress it. A store that cannot be reached throws
  * {@link CheckpointStoreException}; it never answers "no checkpoint" instead.
  */
+@PublicEvolving
 public interface CheckpointStore extends AutoCloseable {
 
     /** The checkpoint of one shard, or empty if none is stored. */

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.store;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.io.Serializable;
 
 /**
@@ -12,6 +14,7 @@ import java.io.Serializable;
  * }</pre>
  */
 @FunctionalInterface
+@PublicEvolving
 public interface CheckpointStoreFactory extends Serializable {
 
     CheckpointStore create();

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.store;
 
+import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
@@ -22,6 +23,7 @@ import java.util.Set;
  *       TRIM_HORIZON: the lineage was read up to it, so none of its records may be skipped.
  * </ul>
  */
+@Internal
 public final class StoredPositions {
 
     private final Map<String, Checkpoint> stored;

@@ -1,11 +1,14 @@
 package io.github.kinesisconsumer.table;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import org.apache.flink.configuration.DescribedEnum;
 import org.apache.flink.configuration.description.InlineElement;
 
 import static org.apache.flink.configuration.description.TextElement.text;
 
 /** Values of {@code scan.bounded.mode}: whether and where the scan ends. */
+@PublicEvolving
 public enum BoundedMode implements DescribedEnum {
     UNBOUNDED("unbounded", "Read forever."),
     JOB_START(

@@ -14,7 +14,7 @@ import javax.annotation.Nullable;
  * The checkpoint store a table's options describe; a serializable recipe that builds the store
  * where the source needs it.
  */
-public final class CheckpointStoreSettings implements CheckpointStoreFactory {
+final class CheckpointStoreSettings implements CheckpointStoreFactory {
 
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.table;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.source.KinesisSourceOptions;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -9,6 +10,7 @@ import org.apache.flink.configuration.MemorySize;
 import java.time.Duration;
 
 /** Table options of the {@code kinesis-consumer} SQL connector (besides {@code format}). */
+@PublicEvolving
 public final class KinesisConnectorOptions {
 
     private KinesisConnectorOptions() {}

@@ -38,7 +38,7 @@ import java.util.Map;
  * are decoded by a Flink format, with metadata columns, watermarks generated in the source and
  * projection pushed into the format where it can project.
  */
-public final class KinesisDynamicSource
+final class KinesisDynamicSource
         implements ScanTableSource,
                 SupportsReadingMetadata,
                 SupportsWatermarkPushDown,

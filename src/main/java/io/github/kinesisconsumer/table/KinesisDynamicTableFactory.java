@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.table;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.table.connector.format.DecodingFormat;
@@ -30,6 +32,7 @@ import static io.github.kinesisconsumer.table.KinesisConnectorOptions.*;
  * )
  * }</pre>
  */
+@Internal
 public final class KinesisDynamicTableFactory implements DynamicTableSourceFactory {
 
     /** The value of {@code 'connector'}. */

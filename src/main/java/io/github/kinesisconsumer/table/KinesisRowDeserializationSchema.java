@@ -23,8 +23,7 @@ import java.util.Objects;
  * <p>When the format cannot project, it decodes all physical columns and {@code physicalFields}
  * selects the ones the query needs.
  */
-public final class KinesisRowDeserializationSchema
-        implements KinesisDeserializationSchema<RowData> {
+final class KinesisRowDeserializationSchema implements KinesisDeserializationSchema<RowData> {
 
     private static final long serialVersionUID = 1L;
 

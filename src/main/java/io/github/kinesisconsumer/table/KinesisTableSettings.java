@@ -13,7 +13,7 @@ import javax.annotation.Nullable;
 import java.time.Instant;
 
 /** What a table's options say about the source, validated; builds the {@link KinesisSource}. */
-public final class KinesisTableSettings {
+final class KinesisTableSettings {
 
     @Nullable private final String streamName;
     @Nullable private final String streamArn;

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /** The readable metadata columns of a Kinesis record. */
-public enum MetadataColumn {
+enum MetadataColumn {
     SHARD_ID("shard_id", DataTypes.STRING().notNull()) {
         @Override
         Object read(KinesisRecord record) {

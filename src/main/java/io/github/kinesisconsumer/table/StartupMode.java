@@ -1,11 +1,14 @@
 package io.github.kinesisconsumer.table;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import org.apache.flink.configuration.DescribedEnum;
 import org.apache.flink.configuration.description.InlineElement;
 
 import static org.apache.flink.configuration.description.TextElement.text;
 
 /** Values of {@code scan.startup.mode}: where shards start when Flink has no state for them. */
+@PublicEvolving
 public enum StartupMode implements DescribedEnum {
     LATEST("latest", "After the newest record at start."),
     TRIM_HORIZON("trim-horizon", "At the oldest record still retained."),

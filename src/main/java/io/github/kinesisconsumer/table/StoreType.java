@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.table;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -9,6 +11,7 @@ import java.util.stream.Collectors;
  * Values of {@code checkpoint-store.type}. There is no in-memory store here: each Flink process
  * would get its own empty one.
  */
+@PublicEvolving
 public enum StoreType {
     POSTGRES,
     MYSQL,

@@ -189,7 +189,7 @@ class ConsumerReliabilityScenariosTest {
         return cut > 0 ? message.substring(0, cut) + " ..." : message;
     }
 
-    private static ScanResult record(Map<String, AtomicInteger> seen, Record r) {
+    private static ScanResult record(Map<String, AtomicInteger> seen, ScanRecord r) {
         seen.computeIfAbsent(r.dataAsString(), k -> new AtomicInteger()).incrementAndGet();
         return ScanResult.CONTINUE;
     }

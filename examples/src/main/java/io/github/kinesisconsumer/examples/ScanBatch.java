@@ -1,7 +1,7 @@
 package io.github.kinesisconsumer.examples;
 
 import io.github.kinesisconsumer.consumer.BatchOptions;
-import io.github.kinesisconsumer.consumer.Record;
+import io.github.kinesisconsumer.consumer.ScanRecord;
 
 import java.time.Duration;
 
@@ -32,8 +32,8 @@ public final class ScanBatch {
                 (consumer, runner) ->
                         consumer.scanBatch(
                                 batch -> {
-                                    Record first = batch.get(0);
-                                    Record last = batch.get(batch.size() - 1);
+                                    ScanRecord first = batch.get(0);
+                                    ScanRecord last = batch.get(batch.size() - 1);
                                     System.out.printf(
                                             "scan-batch: %d records of %s, %s .. %s%n",
                                             batch.size(),

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis.aggregation;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +38,7 @@ import static io.github.kinesisconsumer.kinesis.aggregation.KplFormat.WIRE_VARIN
  *         .encode();
  * }</pre>
  */
+@Internal
 public final class AggregatedRecordEncoder {
 
     private final Map<String, Integer> partitionKeyIndex = new HashMap<>();

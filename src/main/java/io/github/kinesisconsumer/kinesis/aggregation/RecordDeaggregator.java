@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis.aggregation;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -34,6 +36,7 @@ import static io.github.kinesisconsumer.kinesis.aggregation.KplFormat.WIRE_VARIN
  *
  * <p>Payloads are never copied: each user record points into the input array. Thread-safe.
  */
+@Internal
 public final class RecordDeaggregator {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordDeaggregator.class);

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis.aggregation;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
@@ -16,6 +18,7 @@ import java.util.Objects;
  *
  * <p>Instances are immutable as long as the underlying array is not modified.
  */
+@Internal
 public final class UserRecord {
 
     private final String partitionKey;

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source.enumerator;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.source.split.ShardSplit;
 
@@ -12,6 +13,7 @@ import java.util.Set;
  * are finished, the splits not yet assigned, and whether the first discovery is done (shards found
  * later start at TRIM_HORIZON).
  */
+@PublicEvolving
 public final class KinesisEnumeratorState {
 
     private final List<ShardInfo> knownShards;

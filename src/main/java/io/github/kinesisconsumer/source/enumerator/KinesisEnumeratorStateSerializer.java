@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source.enumerator;
 
+import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.source.split.ShardSplit;
 import io.github.kinesisconsumer.source.split.ShardSplitSerializer;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Versioned serializer of {@link KinesisEnumeratorState}. */
+@Internal
 public final class KinesisEnumeratorStateSerializer
         implements SimpleVersionedSerializer<KinesisEnumeratorState> {
 

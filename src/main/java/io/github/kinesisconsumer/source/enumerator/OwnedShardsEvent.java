@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.source.enumerator;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import org.apache.flink.api.connector.source.SourceEvent;
 
 import java.util.ArrayList;
@@ -9,6 +11,7 @@ import java.util.List;
  * Sent by a reader when it starts: the shards it reads (restored from its state), so the enumerator
  * knows each reader's load after a restore or a rescale.
  */
+@Internal
 public final class OwnedShardsEvent implements SourceEvent {
 
     private static final long serialVersionUID = 1L;

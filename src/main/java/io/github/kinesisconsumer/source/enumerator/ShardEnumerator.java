@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source.enumerator;
 
+import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.KinesisCallException;
@@ -47,6 +48,7 @@ import java.util.Set;
  * completed checkpoint, and the finishes it reported since then are forgotten: the restored reader
  * reads those shards to their end again, and only then are their children assigned.
  */
+@Internal
 public final class ShardEnumerator implements SplitEnumerator<ShardSplit, KinesisEnumeratorState> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardEnumerator.class);

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source.reader;
 
+import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
@@ -33,6 +34,7 @@ import java.util.function.Supplier;
  * reader state until a checkpoint taken after the enumerator surely recorded them has completed, so
  * a restore never loses a finish (and with it the shard's children).
  */
+@Internal
 public final class KinesisSourceReader<T>
         extends SingleThreadMultiplexSourceReaderBase<
                 KinesisRecord, T, ShardSplit, ShardSplitState> {

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source.reader;
 
+import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
@@ -17,6 +18,7 @@ import org.apache.flink.util.UserCodeClassLoader;
 import javax.annotation.Nullable;
 
 /** Wires a {@link KinesisSourceReader}: split reader, emitter, opened deserializer, metrics. */
+@Internal
 public final class KinesisSourceReaderFactory {
 
     private KinesisSourceReaderFactory() {}

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.source.reader;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -8,6 +10,7 @@ import org.apache.flink.configuration.ConfigOptions;
  * io.github.kinesisconsumer.source.KinesisSourceOptions}, which re-exports each one; they live here
  * so that the reader never depends on the source package above it.
  */
+@Internal
 public final class ReaderOptions {
 
     private ReaderOptions() {}

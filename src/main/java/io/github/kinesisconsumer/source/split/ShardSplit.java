@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source.split;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 
@@ -21,6 +22,7 @@ import java.util.Objects;
  * inside a KPL aggregate) and {@link #emptyShardSequence()} (a valid sequence number to store for a
  * shard read to its end with nothing emitted).
  */
+@PublicEvolving
 public final class ShardSplit implements SourceSplit {
 
     /** No stop: read until the shard ends. */

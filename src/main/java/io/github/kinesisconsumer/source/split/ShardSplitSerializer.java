@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source.split;
 
+import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 
 import org.apache.flink.core.io.SimpleVersionedSerializer;
@@ -18,6 +19,7 @@ import java.util.List;
  * sequence number or empty, sub-sequence, timestamp millis), parent ids, stop time, finished.
  * Version 2 appends the two store hints, each as a flag and, when set, the sequence number.
  */
+@Internal
 public final class ShardSplitSerializer implements SimpleVersionedSerializer<ShardSplit> {
 
     public static final int VERSION = 2;

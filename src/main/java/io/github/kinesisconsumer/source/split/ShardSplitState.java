@@ -1,8 +1,10 @@
 package io.github.kinesisconsumer.source.split;
 
+import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 
 /** The mutable position of a split while a reader reads it: the last emitted record. */
+@Internal
 public final class ShardSplitState {
 
     private final ShardSplit split;

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.store.buffered;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointKey;
 import io.github.kinesisconsumer.store.CheckpointStore;
@@ -35,6 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Reads go to the underlying store, with checkpoints not yet written laid over the stored ones
  * where they are after them.
  */
+@PublicEvolving
 public final class BufferedCheckpointStore implements CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(BufferedCheckpointStore.class);

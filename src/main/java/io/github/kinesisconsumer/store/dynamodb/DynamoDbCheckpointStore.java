@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.store.dynamodb;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
@@ -79,6 +80,7 @@ import java.util.regex.Pattern;
  *     .build();
  * }</pre>
  */
+@PublicEvolving
 public final class DynamoDbCheckpointStore implements CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbCheckpointStore.class);

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.store.dynamodb;
 
+import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Durations;
 
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
  * instead of stalling it; throttling, 5xx answers and I/O errors are retried by the SDK with
  * backoff and jitter inside that bound.
  */
+@Internal
 public final class DynamoDbClientFactory {
 
     static final Duration DEFAULT_API_CALL_ATTEMPT_TIMEOUT = Duration.ofSeconds(5);

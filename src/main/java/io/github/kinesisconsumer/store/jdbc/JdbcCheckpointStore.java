@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.store.jdbc;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointKey;
@@ -44,6 +45,7 @@ import java.util.Set;
  * stored and the new checkpoint, so concurrent or late writers never move a position backwards.
  * Rows are written in shard order, and a statement that hits a deadlock is retried once.
  */
+@PublicEvolving
 public abstract class JdbcCheckpointStore implements CheckpointStore {
 
     static final int MAX_ROWS_PER_STATEMENT = 1_000;

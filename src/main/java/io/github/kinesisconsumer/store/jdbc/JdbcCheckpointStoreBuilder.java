@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.store.jdbc;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 import javax.sql.DataSource;
 
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.Properties;
  * @param <B> the concrete builder
  * @param <S> the store it builds
  */
+@PublicEvolving
 public abstract class JdbcCheckpointStoreBuilder<
         B extends JdbcCheckpointStoreBuilder<B, S>, S extends JdbcCheckpointStore> {
 

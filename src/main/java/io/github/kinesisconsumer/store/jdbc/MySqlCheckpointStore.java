@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.store.jdbc;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 /**
  * Checkpoints in a MySQL or MariaDB table, shared with harlow/kinesis-consumer's MySQL checkpoint:
  *
@@ -19,6 +21,7 @@ package io.github.kinesisconsumer.store.jdbc;
  * differ only in case or in characters outside the Basic Multilingual Plane stay distinct. Needs
  * the {@code com.mysql:mysql-connector-j} driver on the class path.
  */
+@PublicEvolving
 public final class MySqlCheckpointStore extends JdbcCheckpointStore {
 
     private MySqlCheckpointStore(Builder builder) {

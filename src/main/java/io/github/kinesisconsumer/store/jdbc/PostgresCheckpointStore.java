@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.store.jdbc;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+
 /**
  * Checkpoints in a PostgreSQL table, shared with harlow/kinesis-consumer's Postgres checkpoint:
  *
@@ -24,6 +26,7 @@ package io.github.kinesisconsumer.store.jdbc;
  *
  * <p>Needs the {@code org.postgresql:postgresql} driver on the class path.
  */
+@PublicEvolving
 public final class PostgresCheckpointStore extends JdbcCheckpointStore {
 
     private PostgresCheckpointStore(Builder builder) {

@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.store.memory;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointKey;
 import io.github.kinesisconsumer.store.CheckpointStore;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Checkpoints in this JVM's memory: for tests and single-process use. */
+@PublicEvolving
 public final class InMemoryCheckpointStore implements CheckpointStore {
 
     private final ConcurrentHashMap<CheckpointKey, Checkpoint> checkpoints =

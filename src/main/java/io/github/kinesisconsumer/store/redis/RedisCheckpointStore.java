@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.store.redis;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointKey;
 import io.github.kinesisconsumer.store.CheckpointStore;
@@ -59,6 +60,7 @@ import java.util.regex.Pattern;
  *
  * <p>Build with {@link #builder()}.
  */
+@PublicEvolving
 public final class RedisCheckpointStore implements CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisCheckpointStore.class);

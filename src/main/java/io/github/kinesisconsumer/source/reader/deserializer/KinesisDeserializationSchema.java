@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.source.reader.deserializer;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 
 import org.apache.flink.api.common.serialization.DeserializationSchema;
@@ -15,6 +16,7 @@ import java.io.Serializable;
  *
  * @param <T> the type of the values
  */
+@PublicEvolving
 public interface KinesisDeserializationSchema<T> extends Serializable, ResultTypeQueryable<T> {
 
     /** Called once per reader before the first record. */

@@ -1,16 +1,18 @@
 package io.github.kinesisconsumer.consumer;
 
+import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 
 import java.time.Instant;
 
 /** A record delivered to a scan callback, with where it came from. */
-public final class Record {
+@PublicEvolving
+public final class ScanRecord {
 
     private final KinesisRecord record;
     private final long millisBehindLatest;
 
-    Record(KinesisRecord record, long millisBehindLatest) {
+    ScanRecord(KinesisRecord record, long millisBehindLatest) {
         this.record = record;
         this.millisBehindLatest = millisBehindLatest;
     }
