@@ -8,6 +8,8 @@
 #
 #   scripts/e2e.sh                       # E2E_RECORDS=50000 E2E_SHARDS=4 E2E_RATE=4000 (records/s)
 #   E2E_SKIP_BUILD=1 scripts/e2e.sh      # reuse the installed library and the built examples jar
+#   FLINK_VERSION=2.3.0 scripts/e2e.sh   # the same on a Flink 2.x cluster (library and examples
+#                                        # built with -Pflink2)
 #
 # Stops what it started (the cluster, kinesalite if it was not running); leaves PostgreSQL alone.
 set -euo pipefail
@@ -23,7 +25,9 @@ TIMEOUT="${E2E_TIMEOUT:-240}"             # seconds for the counts to be complet
 KINESALITE="http://127.0.0.1:${KINESALITE_PORT:-4569}"
 PG_PORT="${KC_PG_PORT:-5432}"
 REST="http://127.0.0.1:${FLINK_REST_PORT:-8081}"
-JAR="$ROOT/examples/target/kinesis-consumer-examples-0.1.0-SNAPSHOT.jar"
+export FLINK_VERSION="${FLINK_VERSION:-1.20.3}"
+if [[ "$FLINK_VERSION" == 1.* ]]; then LINE_PROFILE=(); LINE_TARGET=target; else LINE_PROFILE=(-Pflink2); LINE_TARGET=target/flink-2; fi
+JAR="$ROOT/examples/$LINE_TARGET/kinesis-consumer-examples-0.1.0-SNAPSHOT.jar"
 STREAM="e2e-$(date +%s)-$$"
 APP="e2e-count"
 LOGS="$ROOT/.local/e2e"
@@ -62,14 +66,14 @@ bash scripts/services.sh start kinesalite postgres
 
 if [[ -z "${E2E_SKIP_BUILD:-}" || ! -f "$JAR" ]]; then
   say "building the library and the examples jar"
-  mvn -q -B -ntp install -DskipTests -Dspotless.check.skip=true
-  mvn -q -B -ntp -f examples/pom.xml package -DskipTests
+  mvn -q -B -ntp "${LINE_PROFILE[@]}" install -DskipTests -Dspotless.check.skip=true
+  mvn -q -B -ntp "${LINE_PROFILE[@]}" -f examples/pom.xml package -DskipTests
 fi
 [[ -f "$JAR" ]] || fail "no examples jar at $JAR"
 
 if ! curl -sf -m 2 "$REST/overview" >/dev/null 2>&1; then
   STARTED_CLUSTER=1
-  say "starting the Flink cluster (JobManager + 2 TaskManagers)"
+  say "starting the Flink $FLINK_VERSION cluster (JobManager + 2 TaskManagers)"
   bash scripts/flink-cluster.sh start
 else
   say "using the Flink cluster already answering on $REST"

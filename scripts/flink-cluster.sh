@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A standalone Flink 1.20 session cluster on this machine, from Flink's module jars on Maven
+# A standalone Flink session cluster (1.20 by default, or $FLINK_VERSION, e.g. 2.3.0) on this machine, from Flink's module jars on Maven
 # Central (flink-dist is not needed): one JobManager and two TaskManager processes, on 127.0.0.1.
 #
 #   scripts/flink-cluster.sh start                 download the jars (once), start JM + 2 TMs
@@ -13,12 +13,14 @@
 # Configuration: scripts/flink/conf (config.yaml, log4j.properties). Jars: .local/flink/lib (from
 # scripts/flink/pom.xml). Pid, log and .out files: .local/flink/run. Checkpoints and savepoints:
 # .local/flink/checkpoints, .local/flink/savepoints. Web UI and REST API: http://127.0.0.1:8081
-# ($FLINK_REST_PORT). The number of TaskManagers: $FLINK_TASKMANAGERS (2).
+# ($FLINK_REST_PORT). The number of TaskManagers: $FLINK_TASKMANAGERS (2). Another Flink version
+# ($FLINK_VERSION other than 1.20.3) lives in .local/flink-$FLINK_VERSION; run one cluster at a time.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CONF="$ROOT/scripts/flink/conf"
-FLINK_HOME="$ROOT/.local/flink"
+FLINK_VERSION="${FLINK_VERSION:-1.20.3}"
+if [[ "$FLINK_VERSION" == 1.20.3 ]]; then FLINK_HOME="$ROOT/.local/flink"; else FLINK_HOME="$ROOT/.local/flink-$FLINK_VERSION"; fi
 LIB="$FLINK_HOME/lib"
 RUN="$FLINK_HOME/run"
 REST_PORT="${FLINK_REST_PORT:-8081}"
@@ -35,7 +37,7 @@ command -v curl >/dev/null || die "curl is required"
 
 # --- processes -------------------------------------------------------------------------------
 
-marker() { echo "KC_FLINK=$1@$ROOT"; }
+marker() { echo "KC_FLINK=$1@$FLINK_HOME"; }
 pid_file() { echo "$RUN/$1.pid"; }
 
 alive() {
@@ -88,10 +90,10 @@ stop_process() { # name
 
 ensure_lib() {
   if [[ ! -f "$LIB/.complete" ]]; then
-    log "downloading the Flink 1.20.3 module jars into $LIB (Maven)"
+    log "downloading the Flink $FLINK_VERSION module jars into $LIB (Maven)"
     rm -rf "$LIB"
     mvn -q -B -ntp -f "$ROOT/scripts/flink/pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$LIB" >&2
+      -Dflink.version="$FLINK_VERSION" -DoutputDirectory="$LIB" >&2
     touch "$LIB/.complete"
   fi
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command: starts the local services the tests use (installing what is
 # missing), then runs the whole Maven build with every test and installs the library; then
-# builds the examples (examples/) and runs their smoke tests.
+# builds the examples (examples/) and runs their smoke tests; then the same for the Flink 2.x
+# line (profile flink2: the Flink-facing tests only, the Flink-free ones ran above).
 #
 #   scripts/test.sh                 # all tests
 #   scripts/test.sh -Dtest=Foo      # extra Maven arguments are passed on
@@ -24,4 +25,6 @@ mvn -B -ntp install "$@"
 # Maven arguments (e.g. -Dtest=...) select a part of the library's tests
 if (($# == 0)); then
   mvn -B -ntp -f examples/pom.xml verify
+  mvn -B -ntp -Pflink2 install
+  mvn -B -ntp -Pflink2 -f examples/pom.xml verify
 fi
