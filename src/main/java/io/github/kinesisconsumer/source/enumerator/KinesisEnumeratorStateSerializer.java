@@ -35,10 +35,10 @@ public final class KinesisEnumeratorStateSerializer
         out.writeInt(state.knownShards().size());
         for (ShardInfo shard : state.knownShards()) {
             out.writeUTF(shard.shardId());
-            writeNullable(shard.parentShardId(), out);
-            writeNullable(shard.adjacentParentShardId(), out);
-            writeNullable(shard.startingSequenceNumber(), out);
-            writeNullable(shard.endingSequenceNumber(), out);
+            ShardSplitSerializer.writeNullable(shard.parentShardId(), out);
+            ShardSplitSerializer.writeNullable(shard.adjacentParentShardId(), out);
+            ShardSplitSerializer.writeNullable(shard.startingSequenceNumber(), out);
+            ShardSplitSerializer.writeNullable(shard.endingSequenceNumber(), out);
         }
         writeIds(state.assignedShards(), out);
         writeIds(state.finishedShards(), out);
@@ -64,10 +64,10 @@ public final class KinesisEnumeratorStateSerializer
             shards.add(
                     new ShardInfo(
                             in.readUTF(),
-                            readNullable(in),
-                            readNullable(in),
-                            readNullable(in),
-                            readNullable(in)));
+                            ShardSplitSerializer.readNullable(in),
+                            ShardSplitSerializer.readNullable(in),
+                            ShardSplitSerializer.readNullable(in),
+                            ShardSplitSerializer.readNullable(in)));
         }
         Set<String> assigned = readIds(in);
         Set<String> finished = readIds(in);
@@ -95,16 +95,5 @@ public final class KinesisEnumeratorStateSerializer
             ids.add(in.readUTF());
         }
         return ids;
-    }
-
-    private static void writeNullable(String value, DataOutputView out) throws IOException {
-        out.writeBoolean(value != null);
-        if (value != null) {
-            out.writeUTF(value);
-        }
-    }
-
-    private static String readNullable(DataInputView in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
     }
 }

@@ -76,14 +76,16 @@ public final class ShardSplitSerializer implements SimpleVersionedSerializer<Sha
                 shardId, position, parentIds, stopAt, finished, wholeRecord, emptyShard);
     }
 
-    private static void writeNullable(String value, DataOutputView out) throws IOException {
+    /** Writes a string that may be null (also used inside enumerator state). */
+    public static void writeNullable(String value, DataOutputView out) throws IOException {
         out.writeBoolean(value != null);
         if (value != null) {
             out.writeUTF(value);
         }
     }
 
-    private static String readNullable(DataInputView in) throws IOException {
+    /** Reads a string written by {@link #writeNullable}. */
+    public static String readNullable(DataInputView in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
     }
 
