@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the README states about per-key order when a reader fails right after a reshard, on
+ * What docs/flink-source.md states about per-key order when a reader fails right after a reshard, on
  * kinesis-local: one shard is split while the job reads it, and the job fails at the first record
  * of a child shard, read by the reader that read the parent.
  *
