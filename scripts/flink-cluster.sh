@@ -6,6 +6,7 @@
 #   scripts/flink-cluster.sh submit <jar> [--class <main class>] [--parallelism N] [-- job args...]
 #                                                  upload the jar and run it (REST API); prints the job id
 #   scripts/flink-cluster.sh status                processes, TaskManagers, jobs
+#   scripts/flink-cluster.sh lib                   download the jars (once) and print their folder
 #   scripts/flink-cluster.sh stop                  stop the processes this script started
 #   scripts/flink-cluster.sh start-taskmanager N   (re)start TaskManager N
 #   scripts/flink-cluster.sh kill-taskmanager N    kill -9 TaskManager N (failure tests)
@@ -89,12 +90,12 @@ stop_process() { # name
 # --- jars and resources ----------------------------------------------------------------------
 
 ensure_lib() {
-  if [[ ! -f "$LIB/.complete" ]]; then
+  if [[ ! -f "$LIB/.complete-2" ]]; then
     log "downloading the Flink $FLINK_VERSION module jars into $LIB (Maven)"
     rm -rf "$LIB"
     mvn -q -B -ntp -f "$ROOT/scripts/flink/pom.xml" dependency:copy-dependencies \
       -Dflink.version="$FLINK_VERSION" -DoutputDirectory="$LIB" >&2
-    touch "$LIB/.complete"
+    touch "$LIB/.complete-2"
   fi
 }
 
@@ -228,6 +229,7 @@ cmd_submit() {
 
 case "${1:-}" in
   start) cmd_start ;;
+  lib) ensure_lib; echo "$LIB" ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   submit) shift; cmd_submit "$@" ;;

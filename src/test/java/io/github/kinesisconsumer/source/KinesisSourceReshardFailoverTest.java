@@ -43,9 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What docs/flink-source.md states about per-key order when a reader fails right after a reshard, on
- * kinesis-local: one shard is split while the job reads it, and the job fails at the first record
- * of a child shard, read by the reader that read the parent.
+ * What docs/flink-source.md states about per-key order when a reader fails right after a reshard,
+ * on kinesis-local: one shard is split while the job reads it, and the job fails at the first
+ * record of a child shard, read by the reader that read the parent.
  *
  * <ul>
  *   <li>A job with an exchange after the source (keyBy) restarts as a whole: the parent's tail is
