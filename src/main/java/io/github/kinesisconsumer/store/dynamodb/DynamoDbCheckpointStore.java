@@ -3,7 +3,6 @@ package io.github.kinesisconsumer.store.dynamodb;
 import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
-import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointKey;
 import io.github.kinesisconsumer.store.CheckpointStore;
@@ -32,7 +31,6 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
-import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +48,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.EXACT_SEQUENCE_NUMBER;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.FINISHED;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.NAMESPACE;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.POSITION_KEY;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.SEQUENCE_NUMBER;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.SHARD_ID;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.SUB_SEQUENCE_NUMBER;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.item;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.key;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.parse;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.positionKey;
+import static io.github.kinesisconsumer.store.dynamodb.CheckpointItems.text;
 
 /**
  * Checkpoints in a DynamoDB table, in the layout of harlow/kinesis-consumer: hash key {@code
@@ -84,20 +95,6 @@ import java.util.regex.Pattern;
 public final class DynamoDbCheckpointStore implements CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DynamoDbCheckpointStore.class);
-
-    static final String NAMESPACE = "namespace";
-    static final String SHARD_ID = "shard_id";
-    static final String SEQUENCE_NUMBER = "sequence_number";
-    static final String SUB_SEQUENCE_NUMBER = "sub_sequence_number";
-    static final String FINISHED = "finished";
-    static final String POSITION_KEY = "position_key";
-    static final String EXACT_SEQUENCE_NUMBER = "exact_sequence_number";
-
-    /** Digits of the sequence number in {@code position_key}; Kinesis uses at most 129. */
-    static final int SEQUENCE_WIDTH = 130;
-
-    /** Digits of the sub-sequence number plus one in {@code position_key}. */
-    static final int SUB_SEQUENCE_WIDTH = 20;
 
     /** Default number of conditional writes of one {@link #putAll} in flight at once. */
     public static final int DEFAULT_MAX_CONCURRENT_WRITES = 64;
@@ -154,7 +151,7 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(parse(item, namespace, key.shardId()));
+        return Optional.of(parse(item, namespace, key.shardId(), where()));
     }
 
     @Override
@@ -189,7 +186,7 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
                                     + namespace
                                     + "'");
                 }
-                out.put(shard.s(), parse(item, namespace, shard.s()));
+                out.put(shard.s(), parse(item, namespace, shard.s(), where()));
             }
             startKey = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
         } while (startKey != null && !startKey.isEmpty());
@@ -277,34 +274,6 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
     @Override
     public String toString() {
         return "DynamoDbCheckpointStore{table=" + tableName + ", " + location + "}";
-    }
-
-    /**
-     * The text whose lexicographic order is the order of checkpoints: sequence number, then
-     * sub-sequence number, then finished.
-     */
-    static String positionKey(Checkpoint checkpoint) {
-        String digits = checkpoint.numericSequence().toString();
-        if (digits.length() > SEQUENCE_WIDTH) {
-            throw new IllegalArgumentException(
-                    "sequence number "
-                            + checkpoint.sequenceNumber()
-                            + " has more than "
-                            + SEQUENCE_WIDTH
-                            + " digits");
-        }
-        String sub = Long.toUnsignedString(checkpoint.subSequenceNumber() + 1);
-        StringBuilder out = new StringBuilder(SEQUENCE_WIDTH + SUB_SEQUENCE_WIDTH + 4);
-        padded(out, digits, SEQUENCE_WIDTH).append(':');
-        padded(out, sub, SUB_SEQUENCE_WIDTH).append(':');
-        return out.append(checkpoint.isFinished() ? '1' : '0').toString();
-    }
-
-    private static StringBuilder padded(StringBuilder out, String digits, int width) {
-        for (int i = digits.length(); i < width; i++) {
-            out.append('0');
-        }
-        return out.append(digits);
     }
 
     /**
@@ -420,7 +389,7 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
                     if (item == null || item.isEmpty()) {
                         return retry(namespace, shardId, checkpoint, position, conflicts);
                     }
-                    Checkpoint existing = parse(item, namespace, shardId);
+                    Checkpoint existing = parse(item, namespace, shardId, where());
                     if (!checkpoint.isAfter(existing)) {
                         LOG.debug(
                                 "{}: kept {} of {} shard {}, not replaced by {}",
@@ -514,68 +483,6 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
                                     + checkpoint));
         }
         return put(namespace, shardId, checkpoint, position, conflicts + 1);
-    }
-
-    private static Map<String, AttributeValue> key(String namespace, String shardId) {
-        Map<String, AttributeValue> key = new HashMap<>(4);
-        key.put(NAMESPACE, text(namespace));
-        key.put(SHARD_ID, text(shardId));
-        return key;
-    }
-
-    private static Map<String, AttributeValue> item(
-            String namespace,
-            String shardId,
-            Checkpoint checkpoint,
-            String position,
-            String goSequence) {
-        Map<String, AttributeValue> item = key(namespace, shardId);
-        item.put(SEQUENCE_NUMBER, text(goSequence));
-        item.put(EXACT_SEQUENCE_NUMBER, text(checkpoint.sequenceNumber()));
-        item.put(
-                SUB_SEQUENCE_NUMBER,
-                AttributeValue.fromN(Long.toString(checkpoint.subSequenceNumber())));
-        item.put(FINISHED, AttributeValue.fromBool(checkpoint.isFinished()));
-        item.put(POSITION_KEY, text(position));
-        return item;
-    }
-
-    private static AttributeValue text(String s) {
-        return AttributeValue.fromS(s);
-    }
-
-    private Checkpoint parse(Map<String, AttributeValue> item, String namespace, String shardId) {
-        AttributeValue seq = item.get(SEQUENCE_NUMBER);
-        AttributeValue sub = item.get(SUB_SEQUENCE_NUMBER);
-        AttributeValue finished = item.get(FINISHED);
-        try {
-            String sequence = seq == null ? null : seq.s() != null ? seq.s() : seq.n();
-            AttributeValue exactValue = item.get(EXACT_SEQUENCE_NUMBER);
-            String exact = exactValue == null ? null : exactValue.s();
-            if (exact != null && new BigInteger(sequence).compareTo(new BigInteger(exact)) > 0) {
-                return Checkpoint.at(sequence);
-            }
-            long subSequence =
-                    sub == null || sub.n() == null
-                            ? StartingPosition.NO_SUB_SEQUENCE
-                            : Long.parseLong(sub.n());
-            Checkpoint stored =
-                    Checkpoint.of(
-                            exact != null ? exact : sequence,
-                            subSequence,
-                            finished != null && Boolean.TRUE.equals(finished.bool()));
-            return exact != null ? stored.withWholeRecordSequence(sequence) : stored;
-        } catch (IllegalArgumentException e) {
-            throw new CheckpointStoreException(
-                    where()
-                            + " holds an unreadable checkpoint for namespace '"
-                            + namespace
-                            + "' shard '"
-                            + shardId
-                            + "': "
-                            + e.getMessage(),
-                    e);
-        }
     }
 
     private <T> T await(java.util.function.Supplier<CompletableFuture<T>> call, String operation) {

@@ -115,17 +115,16 @@ class DynamoDbCheckpointStoreBuilderTest {
             for (int i = 0; i + 1 < checkpoints.size(); i++) {
                 Checkpoint a = checkpoints.get(i);
                 Checkpoint b = checkpoints.get(i + 1);
-                String ka = DynamoDbCheckpointStore.positionKey(a);
-                String kb = DynamoDbCheckpointStore.positionKey(b);
+                String ka = CheckpointItems.positionKey(a);
+                String kb = CheckpointItems.positionKey(b);
                 assertThat(Integer.signum(ka.compareTo(kb)))
                         .as("%s vs %s", a, b)
                         .isEqualTo(Integer.signum(a.compareTo(b)));
             }
         }
-        assertThat(DynamoDbCheckpointStore.positionKey(Checkpoint.at("0000123")))
-                .isEqualTo(DynamoDbCheckpointStore.positionKey(Checkpoint.at("123")));
-        assertThatThrownBy(
-                        () -> DynamoDbCheckpointStore.positionKey(Checkpoint.at("1".repeat(131))))
+        assertThat(CheckpointItems.positionKey(Checkpoint.at("0000123")))
+                .isEqualTo(CheckpointItems.positionKey(Checkpoint.at("123")));
+        assertThatThrownBy(() -> CheckpointItems.positionKey(Checkpoint.at("1".repeat(131))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
