@@ -9,7 +9,9 @@ import org.apache.flink.util.CloseableIterator;
  * class path (the sql jar only). Reads a stream bounded at job start with a metadata column and a
  * PostgreSQL checkpoint store, and prints per customer and one-day window the count and the sum.
  *
- * <p>Arguments: kinesis endpoint, stream, app name, PostgreSQL JDBC URL.
+ * <p>Arguments: kinesis endpoint, stream, app name, PostgreSQL JDBC URL, and {@code collect}
+ * (print the rows here, local execution) or {@code print} (insert them into Flink's print sink:
+ * on a cluster they land in the TaskManagers' output).
  */
 public final class SqlJarJob {
     public static void main(String[] args) throws Exception {
@@ -33,13 +35,20 @@ public final class SqlJarJob {
                         + " 'checkpoint-store.type' = 'postgres', 'checkpoint-store.url' = '" + args[3] + "',"
                         + " 'checkpoint-store.user' = 'postgres',"
                         + " 'checkpoint-store.create-table' = 'true', 'format' = 'json')");
-        try (CloseableIterator<Row> rows =
-                t.executeSql(
-                                "SELECT customer, window_start, COUNT(*), SUM(amount),"
-                                        + " COUNT(DISTINCT shard_id) FROM TABLE(TUMBLE(TABLE orders,"
-                                        + " DESCRIPTOR(arrival_time), INTERVAL '1' DAY))"
-                                        + " GROUP BY customer, window_start, window_end")
-                        .collect()) {
+        String query =
+                "SELECT customer, window_start, COUNT(*), SUM(amount),"
+                        + " COUNT(DISTINCT shard_id) FROM TABLE(TUMBLE(TABLE orders,"
+                        + " DESCRIPTOR(arrival_time), INTERVAL '1' DAY))"
+                        + " GROUP BY customer, window_start, window_end";
+        if (args.length > 4 && args[4].equals("print")) {
+            t.executeSql(
+                    "CREATE TABLE windows (customer STRING, window_start TIMESTAMP_LTZ(3),"
+                            + " orders BIGINT, amount DOUBLE, shards BIGINT)"
+                            + " WITH ('connector' = 'print', 'print-identifier' = 'WINDOW')");
+            t.executeSql("INSERT INTO windows " + query);
+            return;
+        }
+        try (CloseableIterator<Row> rows = t.executeSql(query).collect()) {
             while (rows.hasNext()) {
                 Row r = rows.next();
                 System.out.printf(
