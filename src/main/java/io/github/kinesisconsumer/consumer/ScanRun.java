@@ -333,12 +333,7 @@ final class ScanRun {
         StartingPosition position =
                 group != null ? groupPositionFor(shardId) : positionFor(shardId);
         ShardInfo shard = lineage.get(shardId);
-        String emptyShardSequence =
-                shard == null
-                        ? null
-                        : shard.isClosed()
-                                ? shard.endingSequenceNumber()
-                                : shard.startingSequenceNumber();
+        String emptyShardSequence = shard == null ? null : shard.emptyShardSequence();
         ShardLane lane =
                 new ShardLane(shardId, this, pool, position, handlers.get(), emptyShardSequence);
         lanes.put(shardId, lane);

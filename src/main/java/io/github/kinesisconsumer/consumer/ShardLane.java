@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.consumer;
 
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.WholeRecordTracker;
 import io.github.kinesisconsumer.store.Checkpoint;
 
 import java.util.ArrayDeque;
@@ -28,7 +29,7 @@ final class ShardLane {
     private final String emptyShardSequence;
     private Checkpoint checkpointable;
     private Checkpoint written;
-    private String wholeRecordSequence;
+    private final WholeRecordTracker wholeRecords;
     private boolean deliveredSinceCheckpointable;
 
     ShardLane(
@@ -45,9 +46,11 @@ final class ShardLane {
         this.pool = pool;
         if (start.type() == StartingPosition.Type.AFTER_SEQUENCE_NUMBER) {
             this.written = Checkpoint.at(start.sequenceNumber(), start.subSequenceNumber());
-            this.wholeRecordSequence = written.wholeRecordSequence();
             this.checkpointable = written;
         }
+        this.wholeRecords =
+                new WholeRecordTracker(
+                        start, written == null ? null : written.sequenceNumber(), null);
     }
 
     String shardId() {
@@ -128,15 +131,10 @@ final class ShardLane {
 
     /** The checkpoint may advance past {@code record}. */
     void checkpointable(ScanRecord record) {
-        if (record.subSequenceNumber() == StartingPosition.NO_SUB_SEQUENCE) {
-            wholeRecordSequence = record.sequenceNumber();
-        } else if (checkpointable != null
-                && !checkpointable.sequenceNumber().equals(record.sequenceNumber())) {
-            wholeRecordSequence = checkpointable.sequenceNumber();
-        }
+        wholeRecords.read(record.sequenceNumber(), record.subSequenceNumber());
         checkpointable =
                 Checkpoint.at(record.sequenceNumber(), record.subSequenceNumber())
-                        .withWholeRecordSequence(wholeRecordSequence);
+                        .withWholeRecordSequence(wholeRecords.wholeRecordSequence());
         deliveredSinceCheckpointable = false;
     }
 

@@ -87,6 +87,15 @@ public final class ShardInfo implements Serializable {
         return endingSequenceNumber;
     }
 
+    /**
+     * A sequence number to store for this shard when it was read to its end with nothing read from
+     * it: its ending sequence number when closed, else its starting one. Kinesis accepts both for
+     * {@code AFTER_SEQUENCE_NUMBER}.
+     */
+    public String emptyShardSequence() {
+        return isClosed() ? endingSequenceNumber : startingSequenceNumber;
+    }
+
     /** Whether the shard is closed for writes (it was split or merged). */
     public boolean isClosed() {
         return endingSequenceNumber != null;

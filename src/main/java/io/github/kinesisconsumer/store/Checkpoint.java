@@ -105,12 +105,28 @@ public final class Checkpoint implements Comparable<Checkpoint> {
      * unknown). Only positions inside an aggregate keep it; elsewhere the position itself is whole.
      */
     public Checkpoint withWholeRecordSequence(String sequenceNumber) {
-        if (sequenceNumber != null
-                && new BigInteger(sequenceNumber).compareTo(numericSequence()) > 0) {
+        if (sequenceNumber != null && compareDigits(sequenceNumber, this.sequenceNumber) > 0) {
             throw new IllegalArgumentException(
                     "whole record " + sequenceNumber + " lies after the position " + this);
         }
         return new Checkpoint(this.sequenceNumber, subSequenceNumber, finished, sequenceNumber);
+    }
+
+    /** Compares two decimal digit strings as numbers, without parsing them. */
+    private static int compareDigits(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() - 1 && a.charAt(i) == '0') {
+            i++;
+        }
+        while (j < b.length() - 1 && b.charAt(j) == '0') {
+            j++;
+        }
+        int byLength = Integer.compare(a.length() - i, b.length() - j);
+        if (byLength != 0) {
+            return byLength;
+        }
+        return a.substring(i).compareTo(b.substring(j));
     }
 
     /**

@@ -75,7 +75,7 @@ public final class ShardSplit implements SourceSplit {
                 stopAtArrivalMillis,
                 false,
                 null,
-                shard.isClosed() ? shard.endingSequenceNumber() : shard.startingSequenceNumber());
+                shard.emptyShardSequence());
     }
 
     @Override

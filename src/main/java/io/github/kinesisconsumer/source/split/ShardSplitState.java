@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.source.split;
 
 import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.WholeRecordTracker;
 
 /** The mutable position of a split while a reader reads it: the last emitted record. */
 @Internal
@@ -10,17 +11,12 @@ public final class ShardSplitState {
     private final ShardSplit split;
     private String lastSequenceNumber;
     private long lastSubSequenceNumber = StartingPosition.NO_SUB_SEQUENCE;
-    private String wholeRecordSequence;
+    private final WholeRecordTracker wholeRecords;
 
     public ShardSplitState(ShardSplit split) {
         this.split = split;
-        StartingPosition start = split.startingPosition();
-        if (start.type() == StartingPosition.Type.AFTER_SEQUENCE_NUMBER) {
-            wholeRecordSequence =
-                    start.subSequenceNumber() == StartingPosition.NO_SUB_SEQUENCE
-                            ? start.sequenceNumber()
-                            : split.wholeRecordSequence();
-        }
+        this.wholeRecords =
+                new WholeRecordTracker(split.startingPosition(), null, split.wholeRecordSequence());
     }
 
     public ShardSplit split() {
@@ -29,11 +25,7 @@ public final class ShardSplitState {
 
     /** Records that the record at this position has been emitted. */
     public void setPosition(String sequenceNumber, long subSequenceNumber) {
-        if (subSequenceNumber == StartingPosition.NO_SUB_SEQUENCE) {
-            wholeRecordSequence = sequenceNumber;
-        } else if (lastSequenceNumber != null && !lastSequenceNumber.equals(sequenceNumber)) {
-            wholeRecordSequence = lastSequenceNumber;
-        }
+        wholeRecords.read(sequenceNumber, subSequenceNumber);
         this.lastSequenceNumber = sequenceNumber;
         this.lastSubSequenceNumber = subSequenceNumber;
     }
@@ -54,6 +46,6 @@ public final class ShardSplitState {
         }
         return split.withPosition(
                 StartingPosition.afterSequenceNumber(lastSequenceNumber, lastSubSequenceNumber),
-                wholeRecordSequence);
+                wholeRecords.wholeRecordSequence());
     }
 }
