@@ -126,34 +126,34 @@ public final class FanOutSubscriber implements ShardReader {
     @Override
     public void addShard(String shardId, StartingPosition requested) {
         StartingPosition pinned = requested.pinnedAt(Instant.now());
-        retention
-                .startOf(shardId, pinned, options.failOnTrimmedPosition(), metrics)
-                .whenComplete(
-                        (position, error) ->
-                                run(
-                                        () -> {
-                                            if (error != null) {
-                                                results.fail(
-                                                        new KinesisCallException(
-                                                                KinesisErrors.unwrap(error)
-                                                                        .getMessage(),
-                                                                error));
-                                            } else {
-                                                startLane(shardId, position);
-                                            }
-                                        }));
+        run(
+                () -> {
+                    if (lanes.containsKey(shardId)) {
+                        LOG.warn("shard {} is already subscribed; ignoring second add", shardId);
+                        return;
+                    }
+                    Lane lane = new Lane(shardId);
+                    lanes.put(shardId, lane);
+                    retention
+                            .startOf(shardId, pinned, options.failOnTrimmedPosition(), metrics)
+                            .whenComplete(
+                                    (position, error) ->
+                                            run(() -> startLane(lane, position, error)));
+                });
     }
 
-    private void startLane(String shardId, StartingPosition position) {
-        if (lanes.containsKey(shardId)) {
-            LOG.warn("shard {} is already subscribed; ignoring second add", shardId);
+    private void startLane(Lane lane, StartingPosition position, Throwable error) {
+        if (lane.removed || closed) {
             return;
         }
-        Lane lane = new Lane(shardId, position);
-        lanes.put(shardId, lane);
+        if (error != null) {
+            results.fail(new KinesisCallException(KinesisErrors.unwrap(error).getMessage(), error));
+            return;
+        }
+        lane.start = position;
         LOG.info(
                 "reading shard {} of stream {} by enhanced fan-out from {}",
-                shardId,
+                lane.shardId,
                 stream,
                 position);
         subscribe(lane);
@@ -301,7 +301,11 @@ public final class FanOutSubscriber implements ShardReader {
     }
 
     private void subscribe(Lane lane) {
-        if (closed || lane.removed || lane.sub != null || consumerArn == null) {
+        if (closed
+                || lane.removed
+                || lane.start == null
+                || lane.sub != null
+                || consumerArn == null) {
             return;
         }
         long now = System.nanoTime();
@@ -707,7 +711,10 @@ public final class FanOutSubscriber implements ShardReader {
     /** One shard's reading state, touched only on the scheduler thread. */
     private static final class Lane {
         final String shardId;
-        final StartingPosition start;
+
+        /** Where reading starts; null until the trim-horizon check has resolved it. */
+        StartingPosition start;
+
         String continuation;
         boolean goneChecked;
         boolean recordSeen;
@@ -727,9 +734,8 @@ public final class FanOutSubscriber implements ShardReader {
         long lastProbeNanos;
         Sub sub;
 
-        Lane(String shardId, StartingPosition start) {
+        Lane(String shardId) {
             this.shardId = shardId;
-            this.start = start;
         }
 
         StartingPosition position() {

@@ -41,11 +41,16 @@ class FanOutSubscriberTest {
     }
 
     private FanOutSubscriber start(FanOutOptions.Builder options) {
+        return start(options, CompletableFuture.completedFuture("arn:consumer"));
+    }
+
+    private FanOutSubscriber start(
+            FanOutOptions.Builder options, CompletableFuture<String> consumerArn) {
         subscriber =
                 new FanOutSubscriber(
                         kinesis,
                         STREAM,
-                        CompletableFuture.completedFuture("arn:consumer"),
+                        consumerArn,
                         options.closedShardProbeInterval(Duration.ZERO)
                                 .backoff(Duration.ofMillis(20), Duration.ofMillis(50))
                                 .build(),
@@ -204,17 +209,38 @@ class FanOutSubscriberTest {
     }
 
     @Test
-    void pausedShardRequestsNothingUntilResumed() throws Exception {
+    void shardPausedBeforeItsSubscriptionRequestsNothingUntilResumed() throws Exception {
         kinesis.shard("s-0", 50).recordsPerEvent(5);
-        FanOutSubscriber reader = start(options());
+        CompletableFuture<String> consumerArn = new CompletableFuture<>();
+        FanOutSubscriber reader = start(options(), consumerArn);
         reader.addShard("s-0", StartingPosition.trimHorizon());
         reader.pause("s-0");
+        consumerArn.complete("arn:consumer");
+        awaitTrue(() -> !kinesis.subscriptions.isEmpty(), Duration.ofSeconds(5));
         Thread.sleep(300);
         FakeFanOut.Sub sub = kinesis.subscriptions.get(0);
-        assertThat(sub.eventsSent).as("at most the event requested before pausing").isLessThan(2);
+        assertThat(sub.requests.get()).isZero();
+        assertThat(sub.eventsSent).isZero();
+
         reader.resume("s-0");
         List<String> read = readAll(reader, 50, new ArrayList<>(), Duration.ofSeconds(5));
         assertThat(read).containsExactlyElementsOf(expected("s-0", 50));
+    }
+
+    @Test
+    void pauseWhileTheStartIsCheckedAgainstTheTrimHorizonHolds() throws Exception {
+        kinesis.shard("s-0", 50).recordsPerEvent(5).answerTrimHorizonAfter(Duration.ofMillis(100));
+        FanOutSubscriber reader = start(options());
+        reader.addShard("s-0", StartingPosition.afterSequenceNumber(FakeFanOut.sequence(9)));
+        reader.pause("s-0");
+        awaitTrue(() -> !kinesis.subscriptions.isEmpty(), Duration.ofSeconds(5));
+        Thread.sleep(300);
+        FakeFanOut.Sub sub = kinesis.subscriptions.get(0);
+        assertThat(sub.eventsSent).as("events sent while paused").isZero();
+
+        reader.resume("s-0");
+        List<String> read = readAll(reader, 40, new ArrayList<>(), Duration.ofSeconds(5));
+        assertThat(read).containsExactlyElementsOf(expected("s-0", 50).subList(10, 50));
     }
 
     @Test

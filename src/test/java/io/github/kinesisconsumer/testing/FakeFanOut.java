@@ -6,6 +6,10 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.async.SdkPublisher;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
@@ -14,6 +18,7 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponse;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +55,7 @@ public final class FakeFanOut implements KinesisAsyncClient {
                     });
     private volatile int recordsPerEvent = 10;
     private volatile int payloadBytes = 0;
+    private volatile Duration iteratorDelay;
 
     /** Every subscription made, in order. */
     public final List<Sub> subscriptions = new CopyOnWriteArrayList<>();
@@ -114,6 +120,51 @@ public final class FakeFanOut implements KinesisAsyncClient {
     public FakeFanOut payloadBytes(int bytes) {
         this.payloadBytes = bytes;
         return this;
+    }
+
+    /**
+     * Answers GetShardIterator (TRIM_HORIZON only) after {@code delay} on the fake's own thread, as
+     * a remote service does, and GetRecords with the shard's oldest record; without it both calls
+     * are unsupported.
+     */
+    public FakeFanOut answerTrimHorizonAfter(Duration delay) {
+        this.iteratorDelay = delay;
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<GetShardIteratorResponse> getShardIterator(
+            GetShardIteratorRequest request) {
+        Duration delay = iteratorDelay;
+        if (delay == null) {
+            throw new UnsupportedOperationException("getShardIterator");
+        }
+        CompletableFuture<GetShardIteratorResponse> answer = new CompletableFuture<>();
+        loop.schedule(
+                () ->
+                        answer.complete(
+                                GetShardIteratorResponse.builder()
+                                        .shardIterator(request.shardId())
+                                        .build()),
+                delay.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return answer;
+    }
+
+    @Override
+    public CompletableFuture<GetRecordsResponse> getRecords(GetRecordsRequest request) {
+        if (iteratorDelay == null) {
+            throw new UnsupportedOperationException("getRecords");
+        }
+        List<Record> records = shards.getOrDefault(request.shardIterator(), List.of());
+        return CompletableFuture.supplyAsync(
+                () ->
+                        GetRecordsResponse.builder()
+                                .records(records.isEmpty() ? List.of() : List.of(records.get(0)))
+                                .nextShardIterator(request.shardIterator())
+                                .millisBehindLatest(0L)
+                                .build(),
+                loop);
     }
 
     /** The next subscription behaves like this. */
