@@ -154,7 +154,7 @@ final class ShardRetention {
                                 throw new KinesisCallException(
                                         what
                                                 + "; failing as configured (unset"
-                                                + " kinesis.source.fail-on-trimmed-position, or"
+                                                + " source.fail-on-trimmed-position, or"
                                                 + " failOnTrimmedPosition(false), to start at"
                                                 + " TRIM_HORIZON instead)",
                                         null);

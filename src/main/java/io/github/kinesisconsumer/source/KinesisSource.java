@@ -25,6 +25,7 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 
 import javax.annotation.Nullable;
@@ -107,6 +108,11 @@ public final class KinesisSource<T>
         return startingPosition;
     }
 
+    /** Where and with which credentials the source calls Kinesis. */
+    public ClientSettings clientSettings() {
+        return clientSettings;
+    }
+
     /** The effective {@link KinesisSourceOptions}. */
     public Configuration config() {
         return new Configuration(config);
@@ -119,24 +125,27 @@ public final class KinesisSource<T>
      *     durations
      */
     @Nullable
-    static FanOutOptions fanOutOptions(Configuration config) {
+    static FanOutOptions fanOutOptions(ReadableConfig config) {
         String name = config.get(KinesisSourceOptions.EFO_CONSUMER_NAME);
         if (config.get(KinesisSourceOptions.READER_TYPE) != KinesisSourceOptions.ReaderType.EFO) {
             if (name != null) {
                 throw new IllegalArgumentException(
-                        KinesisSourceOptions.EFO_CONSUMER_NAME.key()
-                                + " is set but "
+                        "'"
+                                + KinesisSourceOptions.EFO_CONSUMER_NAME.key()
+                                + "' is set but '"
                                 + KinesisSourceOptions.READER_TYPE.key()
-                                + " is POLLING: set it to EFO, or use enhancedFanOut(name)");
+                                + "' is POLLING: set it to EFO, or use enhancedFanOut(name)");
             }
             return null;
         }
         if (name == null) {
             throw new IllegalArgumentException(
-                    KinesisSourceOptions.READER_TYPE.key()
-                            + " is EFO but no consumer name is set: call enhancedFanOut(\"name\")"
-                            + " or set "
-                            + KinesisSourceOptions.EFO_CONSUMER_NAME.key());
+                    "'"
+                            + KinesisSourceOptions.READER_TYPE.key()
+                            + "' is EFO but no consumer name is set: call enhancedFanOut(\"name\")"
+                            + " or set '"
+                            + KinesisSourceOptions.EFO_CONSUMER_NAME.key()
+                            + "'");
         }
         return FanOutOptions.builder(name)
                 .subscriptionHealthTimeout(

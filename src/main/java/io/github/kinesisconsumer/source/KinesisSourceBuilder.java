@@ -2,7 +2,6 @@ package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
-import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
@@ -139,13 +138,17 @@ public final class KinesisSourceBuilder<T> {
         return set(KinesisSourceOptions.EFO_CONSUMER_NAME, consumerName);
     }
 
-    /** Sets any {@link KinesisSourceOptions} option. */
+    /** Sets any {@link KinesisSourceOptions} or {@link AwsOptions} option. */
     public <V> KinesisSourceBuilder<T> set(ConfigOption<V> option, V value) {
         config.set(option, value);
         return this;
     }
 
-    /** Takes every {@code kinesis.source.*} option present in {@code configuration}. */
+    /**
+     * Takes every option of {@link KinesisSourceOptions} and {@link AwsOptions} present in {@code
+     * configuration} (also under their deprecated {@code kinesis.source.*} keys). The AWS options
+     * are used when no {@link #clientSettings} are given.
+     */
     public KinesisSourceBuilder<T> configuration(Configuration configuration) {
         config.addAll(configuration);
         return this;
@@ -158,9 +161,14 @@ public final class KinesisSourceBuilder<T> {
                     "appName must not be blank: it names this application in checkpoint stores"
                             + " and metrics, e.g. appName(\"billing\")");
         }
-        if (clientSettings == null) {
+        ClientSettings client = clientSettings;
+        if (client == null && AwsClientSettings.anySet(config)) {
+            client = AwsClientSettings.read(config, streamArn);
+        }
+        if (client == null) {
             throw new IllegalArgumentException(
-                    "clientSettings are required: ClientSettings.builder().region(\"...\").build()");
+                    "clientSettings are required: ClientSettings.builder().region(\"...\").build(),"
+                            + " or set(AwsOptions.REGION, \"...\")");
         }
         StartingPosition start = startingPosition;
         if (start == null) {
@@ -180,43 +188,11 @@ public final class KinesisSourceBuilder<T> {
                             + " deserializer(KinesisDeserializationSchema.of(new"
                             + " SimpleStringSchema()))");
         }
-        Duration discovery = config.get(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL);
-        if (discovery.isNegative()) {
-            throw new IllegalArgumentException(
-                    KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL.key()
-                            + " must be >= 0, but was "
-                            + discovery);
-        }
-        int listAttempts = config.get(KinesisSourceOptions.LIST_SHARDS_ATTEMPTS);
-        if (listAttempts < 1) {
-            throw new IllegalArgumentException(
-                    KinesisSourceOptions.LIST_SHARDS_ATTEMPTS.key()
-                            + " must be >= 1, but was "
-                            + listAttempts);
-        }
-        try {
-            PollerOptions.builder()
-                    .recordsPerCall(config.get(KinesisSourceOptions.GET_RECORDS_LIMIT))
-                    .callsPerSecondPerShard(
-                            config.get(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND))
-                    .idlePollInterval(config.get(KinesisSourceOptions.IDLE_POLL_INTERVAL))
-                    .maxBufferedBytes(
-                            config.get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getBytes())
-                    .build();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "invalid KinesisSource option: " + e.getMessage(), e);
-        }
-        try {
-            KinesisSource.fanOutOptions(config);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    "invalid KinesisSource option: " + e.getMessage(), e);
-        }
+        SourceOptionChecks.check(config);
         return new KinesisSource<>(
                 stream,
                 appName,
-                clientSettings,
+                client,
                 start,
                 deserializer,
                 new Configuration(config),

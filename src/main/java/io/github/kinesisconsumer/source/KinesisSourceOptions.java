@@ -18,18 +18,20 @@ public final class KinesisSourceOptions {
     private KinesisSourceOptions() {}
 
     public static final ConfigOption<Duration> SHARD_DISCOVERY_INTERVAL =
-            ConfigOptions.key("kinesis.source.shard-discovery-interval")
+            ConfigOptions.key("source.shard-discovery-interval")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
+                    .withDeprecatedKeys("kinesis.source.shard-discovery-interval")
                     .withDescription(
                             "How often the enumerator lists the stream's shards to find new ones."
                                     + " Children of a finished shard are assigned at once"
                                     + " regardless.");
 
     public static final ConfigOption<Integer> LIST_SHARDS_ATTEMPTS =
-            ConfigOptions.key("kinesis.source.list-shards.attempts")
+            ConfigOptions.key("source.list-shards.attempts")
                     .intType()
                     .defaultValue(ShardLister.DEFAULT_ATTEMPTS)
+                    .withDeprecatedKeys("kinesis.source.list-shards.attempts")
                     .withDescription(
                             "ListShards attempts per discovery round (throttling and transient"
                                     + " errors are retried with backoff, 200 ms to 5 s). A round"
@@ -38,9 +40,10 @@ public final class KinesisSourceOptions {
                                     + " worker thread sooner.");
 
     public static final ConfigOption<Duration> READER_REGISTRATION_TIMEOUT =
-            ConfigOptions.key("kinesis.source.reader-registration-timeout")
+            ConfigOptions.key("source.reader-registration-timeout")
                     .durationType()
                     .defaultValue(ShardEnumerator.DEFAULT_REGISTRATION_TIMEOUT)
+                    .withDeprecatedKeys("kinesis.source.reader-registration-timeout")
                     .withDescription(
                             "How long the first shard assignment waits for every reader of the"
                                     + " job to register, and the shards of a failed reader wait"
@@ -49,9 +52,10 @@ public final class KinesisSourceOptions {
                                     + " leave the first readers with every shard.");
 
     public static final ConfigOption<Boolean> FAIL_ON_TRIMMED_POSITION =
-            ConfigOptions.key("kinesis.source.fail-on-trimmed-position")
+            ConfigOptions.key("source.fail-on-trimmed-position")
                     .booleanType()
                     .defaultValue(false)
+                    .withDeprecatedKeys("kinesis.source.fail-on-trimmed-position")
                     .withDescription(
                             "When a shard resumes from a sequence number older than its trim"
                                     + " horizon (a checkpoint restored after an outage longer"
@@ -62,37 +66,42 @@ public final class KinesisSourceOptions {
                                     + " (metric shardsGone).");
 
     public static final ConfigOption<Integer> GET_RECORDS_LIMIT =
-            ConfigOptions.key("kinesis.source.get-records.limit")
+            ConfigOptions.key("source.get-records.limit")
                     .intType()
                     .defaultValue(10_000)
+                    .withDeprecatedKeys("kinesis.source.get-records.limit")
                     .withDescription("Records per GetRecords call (1..10000).");
 
     public static final ConfigOption<Double> GET_RECORDS_CALLS_PER_SECOND =
-            ConfigOptions.key("kinesis.source.get-records.calls-per-second")
+            ConfigOptions.key("source.get-records.calls-per-second")
                     .doubleType()
                     .defaultValue(5.0)
+                    .withDeprecatedKeys("kinesis.source.get-records.calls-per-second")
                     .withDescription(
                             "Per-shard call budget: GetRecords calls on one shard start at least"
                                     + " 1/budget seconds apart (Kinesis allows 5 per second).");
 
     public static final ConfigOption<Duration> IDLE_POLL_INTERVAL =
-            ConfigOptions.key("kinesis.source.idle-poll-interval")
+            ConfigOptions.key("source.idle-poll-interval")
                     .durationType()
                     .defaultValue(Duration.ofMillis(200))
+                    .withDeprecatedKeys("kinesis.source.idle-poll-interval")
                     .withDescription("Pause after a GetRecords call that returned nothing.");
 
     public static final ConfigOption<MemorySize> MAX_BUFFERED_BYTES =
-            ConfigOptions.key("kinesis.source.max-buffered-bytes")
+            ConfigOptions.key("source.max-buffered-bytes")
                     .memoryType()
                     .defaultValue(MemorySize.ofMebiBytes(64))
+                    .withDeprecatedKeys("kinesis.source.max-buffered-bytes")
                     .withDescription(
                             "Per reader: above this many fetched but not yet emitted bytes, no new"
                                     + " GetRecords calls start (backpressure).");
 
     public static final ConfigOption<Boolean> DEAGGREGATION =
-            ConfigOptions.key("kinesis.source.deaggregation")
+            ConfigOptions.key("source.deaggregation")
                     .booleanType()
                     .defaultValue(true)
+                    .withDeprecatedKeys("kinesis.source.deaggregation")
                     .withDescription("Split KPL aggregated records into their user records.");
 
     public static final ConfigOption<Boolean> SKIP_UNDESERIALIZABLE_RECORDS =
@@ -107,43 +116,48 @@ public final class KinesisSourceOptions {
     }
 
     public static final ConfigOption<ReaderType> READER_TYPE =
-            ConfigOptions.key("kinesis.source.reader.type")
+            ConfigOptions.key("source.reader.type")
                     .enumType(ReaderType.class)
                     .defaultValue(ReaderType.POLLING)
+                    .withDeprecatedKeys("kinesis.source.reader.type")
                     .withDescription(
                             "POLLING (GetRecords) or EFO (enhanced fan-out; needs"
-                                    + " kinesis.source.efo.consumer-name).");
+                                    + " source.efo.consumer-name).");
 
     public static final ConfigOption<String> EFO_CONSUMER_NAME =
-            ConfigOptions.key("kinesis.source.efo.consumer-name")
+            ConfigOptions.key("source.efo.consumer-name")
                     .stringType()
                     .noDefaultValue()
+                    .withDeprecatedKeys("kinesis.source.efo.consumer-name")
                     .withDescription(
                             "The stream consumer enhanced fan-out reads through; registered at job"
                                     + " start when it does not exist.");
 
     public static final ConfigOption<Duration> EFO_SUBSCRIPTION_HEALTH_TIMEOUT =
-            ConfigOptions.key("kinesis.source.efo.subscription-health-timeout")
+            ConfigOptions.key("source.efo.subscription-health-timeout")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
+                    .withDeprecatedKeys("kinesis.source.efo.subscription-health-timeout")
                     .withDescription(
                             "A subscription that brings no event for this long while one is"
                                     + " requested is cancelled and renewed from its continuation"
                                     + " sequence number.");
 
     public static final ConfigOption<Boolean> EFO_DEREGISTER_ON_CLOSE =
-            ConfigOptions.key("kinesis.source.efo.deregister-on-close")
+            ConfigOptions.key("source.efo.deregister-on-close")
                     .booleanType()
                     .defaultValue(true)
+                    .withDeprecatedKeys("kinesis.source.efo.deregister-on-close")
                     .withDescription(
                             "Deregister the stream consumer when the job ends, if this source"
                                     + " registered it (an existing consumer is never"
                                     + " deregistered).");
 
     public static final ConfigOption<Duration> EFO_CLOSED_SHARD_PROBE_INTERVAL =
-            ConfigOptions.key("kinesis.source.efo.closed-shard-probe-interval")
+            ConfigOptions.key("source.efo.closed-shard-probe-interval")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
+                    .withDeprecatedKeys("kinesis.source.efo.closed-shard-probe-interval")
                     .withDescription(
                             "After a subscription brought only empty, caught-up events for this"
                                     + " long, check with GetShardIterator + GetRecords whether the"

@@ -1,15 +1,15 @@
 package io.github.kinesisconsumer.table;
 
 import io.github.kinesisconsumer.annotation.PublicEvolving;
-import io.github.kinesisconsumer.source.KinesisSourceOptions;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
-import org.apache.flink.configuration.MemorySize;
 
-import java.time.Duration;
-
-/** Table options of the {@code kinesis-consumer} SQL connector (besides {@code format}). */
+/**
+ * Table options of the {@code kinesis-consumer} SQL connector that only tables have. The connector
+ * also takes every option of {@link io.github.kinesisconsumer.source.AwsOptions} and {@link
+ * io.github.kinesisconsumer.source.KinesisSourceOptions} under the same keys, and {@code format}.
+ */
 @PublicEvolving
 public final class KinesisConnectorOptions {
 
@@ -26,51 +26,6 @@ public final class KinesisConnectorOptions {
                     .stringType()
                     .noDefaultValue()
                     .withDescription("ARN of the stream to read. Set this or 'stream'.");
-
-    public static final ConfigOption<String> AWS_REGION =
-            ConfigOptions.key("aws.region")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "AWS region, e.g. eu-west-1. Required unless 'stream.arn' is set (its"
-                                    + " region is used); any region works for a local emulator.");
-
-    public static final ConfigOption<String> AWS_ENDPOINT =
-            ConfigOptions.key("aws.endpoint")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "Endpoint override, an http:// or https:// URL, e.g."
-                                    + " http://127.0.0.1:4567 for an emulator.");
-
-    public static final ConfigOption<String> AWS_ACCESS_KEY_ID =
-            ConfigOptions.key("aws.credentials.access-key-id")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "Static credentials, with 'aws.credentials.secret-access-key'. Without"
-                                    + " static credentials or a profile, the SDK's default"
-                                    + " provider chain is used.");
-
-    public static final ConfigOption<String> AWS_SECRET_ACCESS_KEY =
-            ConfigOptions.key("aws.credentials.secret-access-key")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("Secret of 'aws.credentials.access-key-id'.");
-
-    public static final ConfigOption<String> AWS_PROFILE =
-            ConfigOptions.key("aws.credentials.profile")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("A named profile of the AWS credentials file.");
-
-    public static final ConfigOption<Boolean> AWS_CBOR =
-            ConfigOptions.key("aws.cbor")
-                    .booleanType()
-                    .defaultValue(true)
-                    .withDescription(
-                            "CBOR wire encoding, as real Kinesis uses. Set false for emulators"
-                                    + " that only speak JSON (kinesalite).");
 
     public static final ConfigOption<String> APP_NAME =
             ConfigOptions.key("app-name")
@@ -173,49 +128,4 @@ public final class KinesisConnectorOptions {
                     .withDescription(
                             "DynamoDB endpoint override, e.g. http://127.0.0.1:8000 for DynamoDB"
                                     + " Local.");
-
-    public static final ConfigOption<Duration> SOURCE_SHARD_DISCOVERY_INTERVAL =
-            ConfigOptions.key("source.shard-discovery-interval")
-                    .durationType()
-                    .defaultValue(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL.defaultValue())
-                    .withDescription("How often new shards are listed.");
-
-    public static final ConfigOption<Integer> SOURCE_GET_RECORDS_LIMIT =
-            ConfigOptions.key("source.get-records.limit")
-                    .intType()
-                    .defaultValue(KinesisSourceOptions.GET_RECORDS_LIMIT.defaultValue())
-                    .withDescription("Records per GetRecords call (1..10000).");
-
-    public static final ConfigOption<Double> SOURCE_CALLS_PER_SECOND =
-            ConfigOptions.key("source.get-records.calls-per-second")
-                    .doubleType()
-                    .defaultValue(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND.defaultValue())
-                    .withDescription("Per-shard GetRecords call budget.");
-
-    public static final ConfigOption<Duration> SOURCE_IDLE_POLL_INTERVAL =
-            ConfigOptions.key("source.idle-poll-interval")
-                    .durationType()
-                    .defaultValue(KinesisSourceOptions.IDLE_POLL_INTERVAL.defaultValue())
-                    .withDescription("Pause after an empty GetRecords answer.");
-
-    public static final ConfigOption<MemorySize> SOURCE_MAX_BUFFERED_BYTES =
-            ConfigOptions.key("source.max-buffered-bytes")
-                    .memoryType()
-                    .defaultValue(KinesisSourceOptions.MAX_BUFFERED_BYTES.defaultValue())
-                    .withDescription(
-                            "Per reader: fetching pauses above this many unemitted bytes.");
-
-    public static final ConfigOption<Boolean> SOURCE_DEAGGREGATION =
-            ConfigOptions.key("source.deaggregation")
-                    .booleanType()
-                    .defaultValue(KinesisSourceOptions.DEAGGREGATION.defaultValue())
-                    .withDescription("Split KPL aggregates into user records.");
-
-    public static final ConfigOption<Boolean> SOURCE_SKIP_UNDESERIALIZABLE =
-            ConfigOptions.key("source.skip-undeserializable-records")
-                    .booleanType()
-                    .defaultValue(KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS.defaultValue())
-                    .withDescription(
-                            "Skip (log and count) records the format cannot decode instead of"
-                                    + " failing the job.");
 }

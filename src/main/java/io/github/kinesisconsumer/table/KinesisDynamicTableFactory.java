@@ -1,6 +1,8 @@
 package io.github.kinesisconsumer.table;
 
 import io.github.kinesisconsumer.annotation.Internal;
+import io.github.kinesisconsumer.source.AwsClientSettings;
+import io.github.kinesisconsumer.source.SourceOptionChecks;
 
 import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.configuration.ConfigOption;
@@ -11,6 +13,8 @@ import org.apache.flink.table.factories.DeserializationFormatFactory;
 import org.apache.flink.table.factories.DynamicTableSourceFactory;
 import org.apache.flink.table.factories.FactoryUtil;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.*;
@@ -50,36 +54,28 @@ public final class KinesisDynamicTableFactory implements DynamicTableSourceFacto
 
     @Override
     public Set<ConfigOption<?>> optionalOptions() {
-        return Set.of(
-                STREAM,
-                STREAM_ARN,
-                AWS_REGION,
-                AWS_ENDPOINT,
-                AWS_ACCESS_KEY_ID,
-                AWS_SECRET_ACCESS_KEY,
-                AWS_PROFILE,
-                AWS_CBOR,
-                APP_NAME,
-                SCAN_STARTUP_MODE,
-                SCAN_STARTUP_TIMESTAMP_MILLIS,
-                SCAN_STARTUP_FROM_STORE_FALLBACK,
-                SCAN_BOUNDED_MODE,
-                SCAN_BOUNDED_TIMESTAMP_MILLIS,
-                STORE_TYPE,
-                STORE_URL,
-                STORE_USER,
-                STORE_PASSWORD,
-                STORE_TABLE,
-                STORE_CREATE_TABLE,
-                STORE_DYNAMODB_REGION,
-                STORE_DYNAMODB_ENDPOINT,
-                SOURCE_SHARD_DISCOVERY_INTERVAL,
-                SOURCE_GET_RECORDS_LIMIT,
-                SOURCE_CALLS_PER_SECOND,
-                SOURCE_IDLE_POLL_INTERVAL,
-                SOURCE_MAX_BUFFERED_BYTES,
-                SOURCE_DEAGGREGATION,
-                SOURCE_SKIP_UNDESERIALIZABLE);
+        Set<ConfigOption<?>> options = new HashSet<>();
+        options.addAll(
+                List.of(
+                        STREAM,
+                        STREAM_ARN,
+                        APP_NAME,
+                        SCAN_STARTUP_MODE,
+                        SCAN_STARTUP_TIMESTAMP_MILLIS,
+                        SCAN_STARTUP_FROM_STORE_FALLBACK,
+                        SCAN_BOUNDED_MODE,
+                        SCAN_BOUNDED_TIMESTAMP_MILLIS,
+                        STORE_TYPE,
+                        STORE_URL,
+                        STORE_USER,
+                        STORE_PASSWORD,
+                        STORE_TABLE,
+                        STORE_CREATE_TABLE,
+                        STORE_DYNAMODB_REGION,
+                        STORE_DYNAMODB_ENDPOINT));
+        options.addAll(AwsClientSettings.OPTIONS);
+        options.addAll(SourceOptionChecks.OPTIONS);
+        return options;
     }
 
     @Override

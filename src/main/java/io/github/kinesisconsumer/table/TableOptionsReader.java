@@ -1,9 +1,9 @@
 package io.github.kinesisconsumer.table;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
-import io.github.kinesisconsumer.kinesis.Credentials;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
-import io.github.kinesisconsumer.source.KinesisSourceOptions;
+import io.github.kinesisconsumer.source.AwsClientSettings;
+import io.github.kinesisconsumer.source.SourceOptionChecks;
 import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -13,30 +13,16 @@ import org.apache.flink.table.api.ValidationException;
 
 import javax.annotation.Nullable;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.APP_NAME;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.AWS_ACCESS_KEY_ID;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.AWS_CBOR;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.AWS_ENDPOINT;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.AWS_PROFILE;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.AWS_REGION;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.AWS_SECRET_ACCESS_KEY;
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SCAN_BOUNDED_MODE;
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SCAN_BOUNDED_TIMESTAMP_MILLIS;
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SCAN_STARTUP_FROM_STORE_FALLBACK;
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SCAN_STARTUP_MODE;
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SCAN_STARTUP_TIMESTAMP_MILLIS;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SOURCE_CALLS_PER_SECOND;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SOURCE_DEAGGREGATION;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SOURCE_GET_RECORDS_LIMIT;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SOURCE_IDLE_POLL_INTERVAL;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SOURCE_MAX_BUFFERED_BYTES;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SOURCE_SHARD_DISCOVERY_INTERVAL;
-import static io.github.kinesisconsumer.table.KinesisConnectorOptions.SOURCE_SKIP_UNDESERIALIZABLE;
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.STORE_CREATE_TABLE;
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.STORE_DYNAMODB_ENDPOINT;
 import static io.github.kinesisconsumer.table.KinesisConnectorOptions.STORE_DYNAMODB_REGION;
@@ -109,58 +95,11 @@ final class TableOptionsReader {
     }
 
     private ClientSettings clientSettings(@Nullable String arn) {
-        String region = text(AWS_REGION);
-        if (region == null && arn != null) {
-            String[] parts = arn.split(":");
-            region = parts.length > 3 && !parts[3].isEmpty() ? parts[3] : null;
-        }
-        if (region == null) {
-            throw fail("'aws.region' is required (or a 'stream.arn' that names the region).");
-        }
         try {
-            ClientSettings.builder().region(region).build();
+            return AwsClientSettings.read(options, arn);
         } catch (IllegalArgumentException e) {
-            throw fail("Invalid 'aws.region': " + e.getMessage(), e);
+            throw fail(e.getMessage(), e);
         }
-        ClientSettings.Builder builder =
-                ClientSettings.builder()
-                        .region(region)
-                        .credentials(credentials())
-                        .cborEnabled(options.get(AWS_CBOR));
-        String endpoint = text(AWS_ENDPOINT);
-        if (endpoint != null) {
-            builder.endpoint(endpoint);
-        }
-        try {
-            return builder.build();
-        } catch (IllegalArgumentException e) {
-            throw fail("Invalid 'aws.endpoint': " + e.getMessage(), e);
-        }
-    }
-
-    private Credentials credentials() {
-        String keyId = text(AWS_ACCESS_KEY_ID);
-        String secret = text(AWS_SECRET_ACCESS_KEY);
-        String profile = text(AWS_PROFILE);
-        if ((keyId != null || secret != null) && profile != null) {
-            throw fail(
-                    "Set either 'aws.credentials.profile' or static credentials"
-                            + " ('aws.credentials.access-key-id'), not both.");
-        }
-        if (keyId != null || secret != null) {
-            if (keyId == null) {
-                throw fail(
-                        "'aws.credentials.access-key-id' is required with"
-                                + " 'aws.credentials.secret-access-key'.");
-            }
-            if (secret == null) {
-                throw fail(
-                        "'aws.credentials.secret-access-key' is required with"
-                                + " 'aws.credentials.access-key-id'.");
-            }
-            return Credentials.basic(keyId, secret);
-        }
-        return profile != null ? Credentials.profile(profile) : Credentials.defaultChain();
     }
 
     @Nullable
@@ -308,33 +247,12 @@ final class TableOptionsReader {
     }
 
     private Configuration sourceOptions() {
-        int limit = options.get(SOURCE_GET_RECORDS_LIMIT);
-        if (limit < 1 || limit > 10_000) {
-            throw fail("'source.get-records.limit' must be in 1..10000, but was " + limit + ".");
+        try {
+            SourceOptionChecks.check(options);
+        } catch (IllegalArgumentException e) {
+            throw fail(e.getMessage(), e);
         }
-        double calls = options.get(SOURCE_CALLS_PER_SECOND);
-        if (!(calls > 0)) {
-            throw fail("'source.get-records.calls-per-second' must be > 0, but was " + calls + ".");
-        }
-        Duration discovery = options.get(SOURCE_SHARD_DISCOVERY_INTERVAL);
-        if (discovery.isNegative()) {
-            throw fail("'source.shard-discovery-interval' must not be negative.");
-        }
-        Duration idle = options.get(SOURCE_IDLE_POLL_INTERVAL);
-        if (idle.isNegative()) {
-            throw fail("'source.idle-poll-interval' must not be negative.");
-        }
-        Configuration config = new Configuration();
-        config.set(KinesisSourceOptions.SHARD_DISCOVERY_INTERVAL, discovery);
-        config.set(KinesisSourceOptions.GET_RECORDS_LIMIT, limit);
-        config.set(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND, calls);
-        config.set(KinesisSourceOptions.IDLE_POLL_INTERVAL, idle);
-        config.set(KinesisSourceOptions.MAX_BUFFERED_BYTES, options.get(SOURCE_MAX_BUFFERED_BYTES));
-        config.set(KinesisSourceOptions.DEAGGREGATION, options.get(SOURCE_DEAGGREGATION));
-        config.set(
-                KinesisSourceOptions.SKIP_UNDESERIALIZABLE_RECORDS,
-                options.get(SOURCE_SKIP_UNDESERIALIZABLE));
-        return config;
+        return SourceOptionChecks.copy(options);
     }
 
     private long required(ConfigOption<Long> option, String condition) {

@@ -302,7 +302,7 @@ class ShardPollerFaultTest {
                                             .readUntil(poller, 1, 1, Duration.ofSeconds(10)))
                     .isInstanceOf(KinesisCallException.class)
                     .hasMessageContaining("older than its trim horizon")
-                    .hasMessageContaining("kinesis.source.fail-on-trimmed-position");
+                    .hasMessageContaining("source.fail-on-trimmed-position");
         }
     }
 

@@ -44,7 +44,7 @@ class KinesisSourceBuilderTest {
         assertThatThrownBy(() -> valid().enhancedFanOut("bad name!").build())
                 .hasMessageContaining("consumer name must be 1-128 characters");
         assertThatThrownBy(() -> valid().set(KinesisSourceOptions.EFO_CONSUMER_NAME, "x").build())
-                .hasMessageContaining("kinesis.source.reader.type is POLLING");
+                .hasMessageContaining("'source.reader.type' is POLLING");
         assertThatThrownBy(
                         () ->
                                 valid().enhancedFanOut("x")
@@ -53,7 +53,8 @@ class KinesisSourceBuilderTest {
                                                         .EFO_SUBSCRIPTION_HEALTH_TIMEOUT,
                                                 Duration.ZERO)
                                         .build())
-                .hasMessageContaining("subscriptionHealthTimeout must be positive");
+                .hasMessageContaining(
+                        "'source.efo.subscription-health-timeout' must be > 0, but was 0 ms.");
         Configuration conf = new Configuration();
         conf.setString("kinesis.source.reader.type", "EFO");
         conf.setString("kinesis.source.efo.consumer-name", "from-conf");
@@ -87,12 +88,13 @@ class KinesisSourceBuilderTest {
         assertThatThrownBy(() -> valid().deserializer(null).build())
                 .hasMessageContaining("a deserializer is required");
         assertThatThrownBy(() -> valid().shardDiscoveryInterval(Duration.ofSeconds(-1)).build())
-                .hasMessageContaining("kinesis.source.shard-discovery-interval must be >= 0");
+                .hasMessageContaining(
+                        "'source.shard-discovery-interval' must be >= 0, but was -1 s.");
         assertThatThrownBy(() -> valid().idlePollInterval(Duration.ofMillis(-5)).build())
-                .hasMessageContaining("idlePollInterval must be >= 0");
+                .hasMessageContaining("'source.idle-poll-interval' must be >= 0, but was -5 ms.");
         assertThatThrownBy(
                         () -> valid().set(KinesisSourceOptions.GET_RECORDS_LIMIT, 20_000).build())
-                .hasMessageContaining("recordsPerCall must be 1..10000");
+                .hasMessageContaining("'source.get-records.limit' must be in 1..10000");
         assertThatThrownBy(() -> valid().streamName("bad name").build())
                 .hasMessageContaining("stream name must be");
     }
@@ -132,7 +134,7 @@ class KinesisSourceBuilderTest {
                                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(
-                        "invalid KinesisSource option: callsPerSecondPerShard must" + " be > 0");
+                        "'source.get-records.calls-per-second' must be > 0, but was 0.0.");
         assertThatThrownBy(
                         () ->
                                 valid().set(
@@ -140,10 +142,10 @@ class KinesisSourceBuilderTest {
                                                 MemorySize.ZERO)
                                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("maxBufferedBytes must be > 0");
+                .hasMessageContaining("'source.max-buffered-bytes' must be > 0, but was 0 bytes.");
         assertThatThrownBy(() -> valid().set(KinesisSourceOptions.GET_RECORDS_LIMIT, 0).build())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("recordsPerCall must be 1..10000");
+                .hasMessageContaining("'source.get-records.limit' must be in 1..10000");
     }
 
     @Test

@@ -183,7 +183,7 @@ class KinesisDynamicTableFactoryTest {
                 bad(
                         "secret without key",
                         o -> o.put("aws.credentials.secret-access-key", "s"),
-                        "'aws.credentials.access-key-id' is required"),
+                        "'aws.credentials.provider.basic.accesskeyid' is required"),
                 bad(
                         "unknown option",
                         o -> o.put("aws.regoin", "us-east-1"),

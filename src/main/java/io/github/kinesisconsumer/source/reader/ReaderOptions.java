@@ -16,9 +16,10 @@ public final class ReaderOptions {
     private ReaderOptions() {}
 
     public static final ConfigOption<Boolean> SKIP_UNDESERIALIZABLE_RECORDS =
-            ConfigOptions.key("kinesis.source.skip-undeserializable-records")
+            ConfigOptions.key("source.skip-undeserializable-records")
                     .booleanType()
                     .defaultValue(false)
+                    .withDeprecatedKeys("kinesis.source.skip-undeserializable-records")
                     .withDescription(
                             "When the deserializer throws, skip the record (logged at WARN with"
                                     + " its shard and sequence number, counted in the reader metric"

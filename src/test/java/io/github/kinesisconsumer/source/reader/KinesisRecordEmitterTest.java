@@ -85,7 +85,7 @@ class KinesisRecordEmitterTest {
                                 + SHARD
                                 + " of stream orders")
                 .hasMessageContaining("not JSON: !x")
-                .hasMessageContaining("kinesis.source.skip-undeserializable-records")
+                .hasMessageContaining("set source.skip-undeserializable-records")
                 .hasMessageContaining("skipUndeserializableRecords()");
         assertThat(state.lastSequenceNumber()).isNull();
         assertThat(skipped.getCount()).isZero();
