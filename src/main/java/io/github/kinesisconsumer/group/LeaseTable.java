@@ -1,22 +1,17 @@
 package io.github.kinesisconsumer.group;
 
 import io.github.kinesisconsumer.store.CheckpointStoreException;
+import io.github.kinesisconsumer.store.dynamodb.DynamoDbTables;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -39,6 +34,8 @@ final class LeaseTable {
     private final String table;
     private final String group;
 
+    private static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(1);
+
     LeaseTable(DynamoDbAsyncClient client, String table, String group) {
         this.client = client;
         this.table = table;
@@ -51,43 +48,10 @@ final class LeaseTable {
 
     void createIfMissing() {
         try {
-            client.createTable(
-                            r ->
-                                    r.tableName(table)
-                                            .billingMode(BillingMode.PAY_PER_REQUEST)
-                                            .attributeDefinitions(
-                                                    AttributeDefinition.builder()
-                                                            .attributeName(GROUP)
-                                                            .attributeType(ScalarAttributeType.S)
-                                                            .build(),
-                                                    AttributeDefinition.builder()
-                                                            .attributeName(ITEM)
-                                                            .attributeType(ScalarAttributeType.S)
-                                                            .build())
-                                            .keySchema(
-                                                    KeySchemaElement.builder()
-                                                            .attributeName(GROUP)
-                                                            .keyType(KeyType.HASH)
-                                                            .build(),
-                                                    KeySchemaElement.builder()
-                                                            .attributeName(ITEM)
-                                                            .keyType(KeyType.RANGE)
-                                                            .build()))
-                    .join();
+            DynamoDbTables.createIfMissing(client, table, GROUP, ITEM, ACTIVE_TIMEOUT).join();
         } catch (CompletionException e) {
-            if (!(e.getCause() instanceof ResourceInUseException)) {
-                throw error("create table", e);
-            }
+            throw error("create table", e);
         }
-        for (int i = 0; i < 600; i++) {
-            TableStatus status =
-                    client.describeTable(r -> r.tableName(table)).join().table().tableStatus();
-            if (status == TableStatus.ACTIVE) {
-                return;
-            }
-            sleep(100);
-        }
-        throw new CheckpointStoreException("lease table " + table + " did not become ACTIVE");
     }
 
     /** All lease and worker items of the group. */
@@ -373,15 +337,6 @@ final class LeaseTable {
         return new CheckpointStoreException(
                 "lease table '" + table + "' (group " + group + "): " + what + " failed: " + cause,
                 cause);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** Leases of one stream and live-until times of workers. */

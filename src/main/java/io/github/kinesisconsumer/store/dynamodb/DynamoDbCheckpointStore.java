@@ -11,11 +11,8 @@ import io.github.kinesisconsumer.store.CheckpointStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -23,12 +20,9 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 import java.time.Duration;
@@ -44,7 +38,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -585,67 +578,18 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
     }
 
     private void createTableIfMissing() {
-        try {
-            await(
-                    () ->
-                            client.createTable(
-                                    CreateTableRequest.builder()
-                                            .tableName(tableName)
-                                            .keySchema(
-                                                    KeySchemaElement.builder()
-                                                            .attributeName(NAMESPACE)
-                                                            .keyType(KeyType.HASH)
-                                                            .build(),
-                                                    KeySchemaElement.builder()
-                                                            .attributeName(SHARD_ID)
-                                                            .keyType(KeyType.RANGE)
-                                                            .build())
-                                            .attributeDefinitions(
-                                                    AttributeDefinition.builder()
-                                                            .attributeName(NAMESPACE)
-                                                            .attributeType(ScalarAttributeType.S)
-                                                            .build(),
-                                                    AttributeDefinition.builder()
-                                                            .attributeName(SHARD_ID)
-                                                            .attributeType(ScalarAttributeType.S)
-                                                            .build())
-                                            .billingMode(BillingMode.PAY_PER_REQUEST)
-                                            .build()),
-                    "CreateTable");
-            LOG.info("Created {}", where());
-        } catch (CheckpointStoreException e) {
-            if (!(e.getCause() instanceof ResourceInUseException)) {
-                throw e;
-            }
-        }
-        long deadline = System.nanoTime() + TABLE_ACTIVE_TIMEOUT.toNanos();
-        long pauseMillis = 100;
-        while (true) {
-            TableDescription table =
-                    await(() -> client.describeTable(r -> r.tableName(tableName)), "DescribeTable")
-                            .table();
-            if (table.tableStatus() == TableStatus.ACTIVE) {
-                checkKeySchema(table);
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new CheckpointStoreException(
-                        where()
-                                + " is still "
-                                + table.tableStatusAsString()
-                                + " after "
-                                + TABLE_ACTIVE_TIMEOUT.toSeconds()
-                                + " s");
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CheckpointStoreException(
-                        where() + ": interrupted while waiting for it to become ACTIVE", e);
-            }
-            pauseMillis = Math.min(pauseMillis * 2, 2_000);
-        }
+        TableDescription table =
+                await(
+                        () ->
+                                DynamoDbTables.createIfMissing(
+                                        client,
+                                        tableName,
+                                        NAMESPACE,
+                                        SHARD_ID,
+                                        TABLE_ACTIVE_TIMEOUT),
+                        "CreateTable");
+        checkKeySchema(table);
+        LOG.info("{} is ACTIVE", where());
     }
 
     private void checkKeySchema(TableDescription table) {
