@@ -4,8 +4,15 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Command-line flags of the examples: {@code --name value} or {@code --flag} (true). */
+/**
+ * Command-line flags of the examples, {@code --name value} or {@code --flag} (true), parsed by
+ * Flink's {@code ParameterTool}; durations also take the examples' short forms ({@code 10s}, {@code
+ * 500ms}, {@code 2m}, plain seconds).
+ */
 final class Args {
+
+    /** What ParameterTool stores for a flag given without a value. */
+    private static final String NO_VALUE = "__NO_VALUE_KEY";
 
     private final Map<String, String> values = new HashMap<>();
 
@@ -13,21 +20,10 @@ final class Args {
 
     static Args parse(String[] args) {
         Args parsed = new Args();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--") || arg.length() < 3) {
-                throw new IllegalArgumentException("expected --name [value], got '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            int eq = name.indexOf('=');
-            if (eq > 0) {
-                parsed.values.put(name.substring(0, eq), name.substring(eq + 1));
-            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
-                parsed.values.put(name, args[++i]);
-            } else {
-                parsed.values.put(name, "true");
-            }
-        }
+        CommandLine.parse(args)
+                .forEach(
+                        (name, value) ->
+                                parsed.values.put(name, NO_VALUE.equals(value) ? "true" : value));
         return parsed;
     }
 

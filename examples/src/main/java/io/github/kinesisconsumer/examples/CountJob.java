@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.examples;
 
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.KinesisSource;
+import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -72,7 +73,9 @@ public final class CountJob {
                                 .checkpointStore(Setup.stores(args))
                                 .startingPosition(
                                         StartingPosition.fromStore(StartingPosition.trimHorizon()))
-                                .deserializer(new OrderDeserializer())
+                                .deserializer(
+                                        KinesisDeserializationSchema.of(OrderEvent.jsonSchema()))
+                                .skipUndeserializableRecords()
                                 .build(),
                         WatermarkStrategy.noWatermarks(),
                         "kinesis: " + stream)

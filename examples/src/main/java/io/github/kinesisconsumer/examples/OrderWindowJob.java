@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.examples;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.KinesisSource;
 import io.github.kinesisconsumer.source.KinesisSourceBuilder;
+import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -96,7 +97,8 @@ public final class OrderWindowJob {
                         .clientSettings(Setup.kinesis(args))
                         .checkpointStore(Setup.stores(args))
                         .startingPosition(StartingPosition.fromStore(fallback))
-                        .deserializer(new OrderDeserializer());
+                        .deserializer(KinesisDeserializationSchema.of(OrderEvent.jsonSchema()))
+                        .skipUndeserializableRecords();
         if (bounded) {
             builder.boundedAtJobStart();
         } else if (args.has("run-for")) {
