@@ -146,26 +146,10 @@ public final class AwsClientSettings {
         String because = "when '" + chosenBy.key() + "' is " + type;
         switch (type) {
             case BASIC:
-                String keyId = text(AwsOptions.ACCESS_KEY_ID);
-                String secret = text(AwsOptions.SECRET_KEY);
-                if (keyId == null && secret != null) {
-                    throw fail(
-                            "'"
-                                    + AwsOptions.ACCESS_KEY_ID.key()
-                                    + "' is required with '"
-                                    + AwsOptions.SECRET_KEY.key()
-                                    + "'.");
-                }
-                if (secret == null && keyId != null) {
-                    throw fail(
-                            "'"
-                                    + AwsOptions.SECRET_KEY.key()
-                                    + "' is required with '"
-                                    + AwsOptions.ACCESS_KEY_ID.key()
-                                    + "'.");
-                }
-                keyId = required(AwsOptions.ACCESS_KEY_ID, because);
-                secret = required(AwsOptions.SECRET_KEY, because);
+                requiredWith(AwsOptions.ACCESS_KEY_ID, AwsOptions.SECRET_KEY);
+                requiredWith(AwsOptions.SECRET_KEY, AwsOptions.ACCESS_KEY_ID);
+                String keyId = required(AwsOptions.ACCESS_KEY_ID, because);
+                String secret = required(AwsOptions.SECRET_KEY, because);
                 String token = text(AwsOptions.SESSION_TOKEN);
                 return token == null
                         ? Credentials.basic(keyId, secret)
@@ -176,6 +160,12 @@ public final class AwsClientSettings {
                 return Credentials.defaultChain();
             default:
                 throw new IllegalStateException(type.name());
+        }
+    }
+
+    private void requiredWith(ConfigOption<String> option, ConfigOption<String> with) {
+        if (text(with) != null) {
+            required(option, "with '" + with.key() + "'");
         }
     }
 

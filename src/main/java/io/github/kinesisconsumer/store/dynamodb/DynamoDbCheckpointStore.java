@@ -544,7 +544,8 @@ public final class DynamoDbCheckpointStore implements CheckpointStore {
         return e;
     }
 
-    private static Throwable unwrap(Throwable error) {
+    /** The cause inside completion and execution wrappers. */
+    static Throwable unwrap(Throwable error) {
         Throwable t = error;
         while ((t instanceof CompletionException || t instanceof ExecutionException)
                 && t.getCause() != null) {

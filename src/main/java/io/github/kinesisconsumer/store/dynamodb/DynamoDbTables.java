@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.dynamodb.waiters.DynamoDbAsyncWaiter;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Creates a pay-per-request DynamoDB table keyed by two strings when it is missing, then waits with
@@ -59,7 +58,7 @@ public final class DynamoDbTables {
         }
         return created.handle(
                         (ok, error) -> {
-                            Throwable cause = unwrap(error);
+                            Throwable cause = DynamoDbCheckpointStore.unwrap(error);
                             if (cause != null && !(cause instanceof ResourceInUseException)) {
                                 throw new CompletionException(cause);
                             }
@@ -106,14 +105,5 @@ public final class DynamoDbTables {
 
     private static KeySchemaElement key(String name, KeyType type) {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }
