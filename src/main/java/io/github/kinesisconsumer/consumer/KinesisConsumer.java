@@ -4,10 +4,8 @@ import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.group.ConsumerGroup;
 import io.github.kinesisconsumer.kinesis.Backoff;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
-import io.github.kinesisconsumer.kinesis.FanOutSubscriber;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
-import io.github.kinesisconsumer.kinesis.ShardPoller;
 import io.github.kinesisconsumer.kinesis.ShardReader;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
@@ -176,14 +174,14 @@ public final class KinesisConsumer implements AutoCloseable {
     }
 
     /**
-     * The reader of a scan: a {@link ShardPoller}, or with enhanced fan-out a {@link
-     * FanOutSubscriber} through the consumer found or registered at the first scan.
+     * The reader of a scan: a polling one, or with enhanced fan-out one that subscribes through the
+     * consumer found or registered at the first scan.
      */
     ShardReader newShardReader() {
         if (fanOut == null) {
-            return new ShardPoller(pollingClient, stream, pollerOptions);
+            return ShardReader.polling(pollingClient, stream, pollerOptions);
         }
-        return new FanOutSubscriber(
+        return ShardReader.fanOut(
                 pollingClient,
                 stream,
                 CompletableFuture.completedFuture(consumerArn()),

@@ -1,18 +1,15 @@
 package io.github.kinesisconsumer.kinesis;
 
 /**
- * Sizes the GetRecords calls of {@link ShardPoller} within its buffer budget: a call asks for no
- * more records (GetRecords {@code Limit}) than fit in the room left at the shard's record size, and
- * reserves that much while in flight, so what calls bring exceeds the budget by less than one
- * record as long as records are no larger than those read before.
+ * Sizes the GetRecords calls of {@link ShardReader#polling polling reader} within its buffer
+ * budget: a call asks for no more records (GetRecords {@code Limit}) than fit in the room left at
+ * the shard's record size, and reserves that much while in flight, so what calls bring exceeds the
+ * budget by less than one record as long as records are no larger than those read before.
  */
 final class CallSizing {
 
     /** The most records a caught-up shard asks for, unless its last answer had more. */
     static final int CAUGHT_UP_LIMIT = 100;
-
-    /** What a record is assumed to cost before any was read: the largest Kinesis record. */
-    static final long UNKNOWN_RECORD_COST = 1024 * 1024 + ShardPoller.RECORD_OVERHEAD;
 
     private CallSizing() {}
 

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /**
  * Settings of enhanced fan-out reading: the stream consumer to read through, and the tuning of
- * {@link FanOutSubscriber}. Immutable; build with {@link #builder(String)}.
+ * {@link ShardReader#fanOut fan-out reader}. Immutable; build with {@link #builder(String)}.
  */
 @PublicEvolving
 public final class FanOutOptions implements Serializable {

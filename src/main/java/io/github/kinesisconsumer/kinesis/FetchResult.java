@@ -2,8 +2,10 @@ package io.github.kinesisconsumer.kinesis;
 
 import io.github.kinesisconsumer.annotation.Internal;
 
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -110,5 +112,17 @@ public final class FetchResult {
                 + millisBehindLatest
                 + (shardEnd ? ", shardEnd children=" + childShardIds() : "")
                 + "}";
+    }
+
+    /** The ids of {@code children}, as an answer that ends a shard names them. */
+    static List<String> childIds(List<ChildShard> children) {
+        if (children == null || children.isEmpty()) {
+            return List.of();
+        }
+        List<String> ids = new ArrayList<>(children.size());
+        for (ChildShard child : children) {
+            ids.add(child.shardId());
+        }
+        return ids;
     }
 }

@@ -5,7 +5,9 @@ import io.github.kinesisconsumer.annotation.PublicEvolving;
 import java.io.Serializable;
 import java.time.Duration;
 
-/** Tuning of {@link ShardPoller}. Immutable; build with {@link #builder()}. */
+/**
+ * Tuning of {@link ShardReader#polling polling reader}. Immutable; build with {@link #builder()}.
+ */
 @PublicEvolving
 public final class PollerOptions implements Serializable {
 

@@ -2,16 +2,67 @@ package io.github.kinesisconsumer.kinesis;
 
 import io.github.kinesisconsumer.annotation.Internal;
 
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Reads many shards of one stream into one bounded buffer of {@link FetchResult}s: by polling
- * ({@link ShardPoller}) or by enhanced fan-out subscriptions ({@link FanOutSubscriber}). Results of
- * one shard come out in order; a result with {@link FetchResult#isShardEnd()} is the shard's last.
+ * ({@link #polling}) or by enhanced fan-out subscriptions ({@link #fanOut}). Results of one shard
+ * come out in order; a result with {@link FetchResult#isShardEnd()} is the shard's last.
  */
 @Internal
 public interface ShardReader extends AutoCloseable {
+
+    /**
+     * A reader that polls with GetRecords through {@code client} (for Kinesis, {@link
+     * ClientSettings#createPollingClient()}), counting into {@code metrics}.
+     */
+    static ShardReader polling(
+            KinesisAsyncClient client,
+            StreamRef stream,
+            PollerOptions options,
+            PollerMetrics metrics) {
+        return new ShardReadingEngine<>(
+                client,
+                stream,
+                new GetRecordsTransport(client, options),
+                options.backoff(),
+                options.maxBufferedBytes(),
+                options.failOnTrimmedPosition(),
+                metrics);
+    }
+
+    /**
+     * {@link #polling(KinesisAsyncClient, StreamRef, PollerOptions, PollerMetrics)} with new
+     * metrics.
+     */
+    static ShardReader polling(KinesisAsyncClient client, StreamRef stream, PollerOptions options) {
+        return polling(client, stream, options, new PollerMetrics());
+    }
+
+    /**
+     * A reader that subscribes with SubscribeToShard through the stream consumer whose ARN {@code
+     * consumerArn} yields; shards added before it is known are subscribed once it is. If it fails,
+     * {@link #poll} throws.
+     */
+    static ShardReader fanOut(
+            KinesisAsyncClient client,
+            StreamRef stream,
+            CompletableFuture<String> consumerArn,
+            FanOutOptions options,
+            PollerMetrics metrics) {
+        return new ShardReadingEngine<>(
+                client,
+                stream,
+                new SubscribeToShardTransport(client, consumerArn, options),
+                options.backoff(),
+                options.maxBufferedBytes(),
+                options.failOnTrimmedPosition(),
+                metrics);
+    }
 
     /** Starts reading {@code shardId} from {@code position}. */
     void addShard(String shardId, StartingPosition position);

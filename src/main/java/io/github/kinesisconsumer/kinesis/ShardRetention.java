@@ -8,7 +8,6 @@ import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.math.BigInteger;
 import java.util.concurrent.CompletableFuture;
@@ -73,18 +72,11 @@ final class ShardRetention {
         if (sequence == null) {
             return CompletableFuture.completedFuture(null);
         }
-        GetShardIteratorRequest.Builder request =
-                GetShardIteratorRequest.builder()
-                        .shardId(shardId)
-                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON);
-        if (stream.arn() != null) {
-            request.streamARN(stream.arn());
-        } else {
-            request.streamName(stream.name());
-        }
         CompletableFuture<GetShardIteratorResponse> first;
         try {
-            first = client.getShardIterator(request.build());
+            first =
+                    client.getShardIterator(
+                            iteratorRequest(stream, shardId, StartingPosition.trimHorizon()));
         } catch (RuntimeException e) {
             first = CompletableFuture.failedFuture(e);
         }
@@ -182,5 +174,15 @@ final class ShardRetention {
                             }
                             return Boolean.TRUE.equals(exists);
                         });
+    }
+
+    /** A GetShardIterator request for {@code shardId} of {@code stream} at {@code position}. */
+    static GetShardIteratorRequest iteratorRequest(
+            StreamRef stream, String shardId, StartingPosition position) {
+        GetShardIteratorRequest.Builder request =
+                position.applyTo(GetShardIteratorRequest.builder().shardId(shardId));
+        return stream.arn() != null
+                ? request.streamARN(stream.arn()).build()
+                : request.streamName(stream.name()).build();
     }
 }

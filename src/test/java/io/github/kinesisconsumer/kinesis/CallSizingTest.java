@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The arithmetic of {@link CallSizing}; what it does against kinesalite is in {@link
- * ShardPollerBufferBudgetTest}.
+ * PollingBufferBudgetTest}.
  */
 class CallSizingTest {
 
@@ -25,7 +25,7 @@ class CallSizingTest {
                 .as("at least one record, past the budget by less than one record")
                 .isEqualTo(1);
         assertThat(CallSizing.limit(10_000, 1_512, 64 * KB, 64 * KB)).as("budget used up").isZero();
-        assertThat(CallSizing.limit(10_000, CallSizing.UNKNOWN_RECORD_COST, 64 * KB, 0))
+        assertThat(CallSizing.limit(10_000, BufferBudget.UNKNOWN_RECORD_COST, 64 * KB, 0))
                 .as("nothing read yet: one record of the largest size")
                 .isEqualTo(1);
         assertThat(CallSizing.limit(500, 600, 64L * KB * KB, 0)).isEqualTo(500);

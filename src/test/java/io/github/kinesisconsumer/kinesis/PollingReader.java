@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** Test helper: drains a {@link ShardPoller} into per-shard record lists. */
+/** Test helper: drains a {@link ShardReader#polling polling reader} into per-shard record lists. */
 final class PollingReader {
 
     final Map<String, List<Record>> byShard = new LinkedHashMap<>();
@@ -20,7 +20,7 @@ final class PollingReader {
     int total;
 
     /** Polls until {@code expected} records arrived (or every shard ended) or the timeout. */
-    PollingReader readUntil(ShardPoller poller, int expected, int shards, Duration timeout)
+    PollingReader readUntil(ShardReader poller, int expected, int shards, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (total < expected && ended.size() < shards && System.nanoTime() < deadline) {
@@ -38,7 +38,7 @@ final class PollingReader {
     }
 
     /** Polls for a while longer and returns how many more records came. */
-    int drainFor(ShardPoller poller, Duration duration) throws InterruptedException {
+    int drainFor(ShardReader poller, Duration duration) throws InterruptedException {
         int before = total;
         readUntil(poller, Integer.MAX_VALUE, Integer.MAX_VALUE, duration);
         return total - before;

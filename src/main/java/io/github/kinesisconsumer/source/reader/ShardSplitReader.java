@@ -2,13 +2,11 @@ package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
-import io.github.kinesisconsumer.kinesis.FanOutSubscriber;
 import io.github.kinesisconsumer.kinesis.FetchResult;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.RecordDecoder;
-import io.github.kinesisconsumer.kinesis.ShardPoller;
 import io.github.kinesisconsumer.kinesis.ShardReader;
 import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.kinesis.StreamRef;
@@ -34,12 +32,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads all shards of one reader concurrently through a {@link ShardPoller}, or a {@link
- * FanOutSubscriber} in enhanced fan-out mode (the consumer is looked up by name and waited for
- * until ACTIVE; the enumerator registers it); each {@link #fetch()} hands over whatever has
- * arrived. In bounded mode a shard finishes before the first record that arrived at or after the
- * stop time, or when a call made after the stop time finds nothing newer (a call made before it may
- * answer after it, and records that arrived in between would be missed).
+ * Reads all shards of one reader concurrently through a polling {@link ShardReader}, or a
+ * subscribing one in enhanced fan-out mode (the consumer is looked up by name and waited for until
+ * ACTIVE; the enumerator registers it); each {@link #fetch()} hands over whatever has arrived. In
+ * bounded mode a shard finishes before the first record that arrived at or after the stop time, or
+ * when a call made after the stop time finds nothing newer (a call made before it may answer after
+ * it, and records that arrived in between would be missed).
  */
 final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
 
@@ -57,13 +55,13 @@ final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
             PollerMetrics metrics) {
         if (fanOut == null) {
             this.client = clientSettings.createPollingClient();
-            this.poller = new ShardPoller(client, stream, pollerOptions, metrics);
+            this.poller = ShardReader.polling(client, stream, pollerOptions, metrics);
         } else {
             this.client = clientSettings.createAsyncClient(Protocol.HTTP2);
             CompletableFuture<String> consumerArn =
                     new StreamConsumerRegistrar(client, stream)
                             .awaitActiveAsync(fanOut.consumerName(), fanOut.registrationTimeout());
-            this.poller = new FanOutSubscriber(client, stream, consumerArn, fanOut, metrics);
+            this.poller = ShardReader.fanOut(client, stream, consumerArn, fanOut, metrics);
         }
         this.decoder = new RecordDecoder(stream.name(), deaggregate);
     }

@@ -2,7 +2,7 @@ package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
-import io.github.kinesisconsumer.kinesis.ShardPoller;
+import io.github.kinesisconsumer.kinesis.ShardReader;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.source.split.ShardSplit;
@@ -41,7 +41,7 @@ class ShardSplitReaderBoundedTest {
         boolean finished = false;
         try (ShardSplitReader reader =
                 new ShardSplitReader(
-                        new ShardPoller(fake, StreamRef.ofName("fake"), options),
+                        ShardReader.polling(fake, StreamRef.ofName("fake"), options),
                         fake,
                         "fake",
                         false)) {

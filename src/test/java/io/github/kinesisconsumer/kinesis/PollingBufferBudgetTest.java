@@ -13,33 +13,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.github.kinesisconsumer.kinesis.ShardPollerKinesisLocalTest.assertExactlyOnceInOrder;
+import static io.github.kinesisconsumer.kinesis.PollingKinesisLocalTest.assertExactlyOnceInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The poller's buffer budget holds for what calls bring, not only for when they start: with a small
- * {@code maxBufferedBytes} and a reader that holds what it takes ({@link ShardPoller#pollHeld})
+ * {@code maxBufferedBytes} and a reader that holds what it takes ({@link ShardReader#pollHeld})
  * until the buffer is full and no call is in flight, the bytes held never exceed the budget by more
  * than one record; reading still ends with every record once, in order (kinesalite).
  */
-class ShardPollerBufferBudgetTest {
+class PollingBufferBudgetTest {
 
     @RegisterExtension
     static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesalite();
 
     private static final int PAYLOAD = 1_000;
-    private static final long RECORD_COST = PAYLOAD + ShardPoller.RECORD_OVERHEAD;
+    private static final long RECORD_COST = PAYLOAD + BufferBudget.RECORD_OVERHEAD;
     private static final long BUDGET = 64 * 1024;
 
     @Test
     void bytesBroughtStayWithinTheBudgetPlusOneRecord() throws Exception {
         TestStream stream = KINESIS.createStream(4);
         List<WrittenRecord> written =
-                stream.put(1_200, i -> "pk-" + (i % 40), ShardPollerBufferBudgetTest::payload);
+                stream.put(1_200, i -> "pk-" + (i % 40), PollingBufferBudgetTest::payload);
 
         try (KinesisAsyncClient client = KINESIS.clientSettings().createPollingClient();
-                ShardPoller poller =
-                        new ShardPoller(
+                ShardReader poller =
+                        ShardReader.polling(
                                 client,
                                 stream.ref(),
                                 PollerOptions.builder()

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The poller against a scripted fake: throttling, expired iterators, budget, backpressure. */
-class ShardPollerFaultTest {
+class PollingFaultTest {
 
     private static final StreamRef STREAM = StreamRef.ofName("fake");
 
@@ -38,8 +38,8 @@ class ShardPollerFaultTest {
                                         call % 3 == 0 || call <= 4
                                                 ? FakeKinesis.throttled()
                                                 : null);
-        try (ShardPoller poller =
-                new ShardPoller(fake, STREAM, fast().recordsPerCall(100).build())) {
+        try (ShardReader poller =
+                ShardReader.polling(fake, STREAM, fast().recordsPerCall(100).build())) {
             poller.addShard("s0", StartingPosition.trimHorizon());
             poller.addShard("s1", StartingPosition.trimHorizon());
             PollingReader reader =
@@ -59,8 +59,8 @@ class ShardPollerFaultTest {
                 new FakeKinesis()
                         .shard("s0", 500)
                         .fault((shard, call) -> call % 2 == 0 ? FakeKinesis.serverError() : null);
-        try (ShardPoller poller =
-                new ShardPoller(fake, STREAM, fast().recordsPerCall(50).build())) {
+        try (ShardReader poller =
+                ShardReader.polling(fake, STREAM, fast().recordsPerCall(50).build())) {
             poller.addShard("s0", StartingPosition.trimHorizon());
             PollingReader reader =
                     new PollingReader().readUntil(poller, 500, 1, Duration.ofSeconds(30));
@@ -73,8 +73,8 @@ class ShardPollerFaultTest {
     @Test
     void expiredIteratorsResumeAfterTheLastFetchedRecord() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 1_000).shard("s1", 1_000);
-        try (ShardPoller poller =
-                new ShardPoller(fake, STREAM, fast().recordsPerCall(100).build())) {
+        try (ShardReader poller =
+                ShardReader.polling(fake, STREAM, fast().recordsPerCall(100).build())) {
             fake.expireIteratorOnce("s1");
             poller.addShard("s0", StartingPosition.trimHorizon());
             poller.addShard("s1", StartingPosition.afterSequenceNumber(FakeKinesis.sequence(99)));
@@ -109,7 +109,7 @@ class ShardPollerFaultTest {
                         .callsPerSecondPerShard(5)
                         .idlePollInterval(Duration.ZERO)
                         .build();
-        try (ShardPoller poller = new ShardPoller(fake, STREAM, options)) {
+        try (ShardReader poller = ShardReader.polling(fake, STREAM, options)) {
             for (int s = 0; s < 8; s++) {
                 poller.addShard("s" + s, StartingPosition.trimHorizon());
             }
@@ -132,7 +132,7 @@ class ShardPollerFaultTest {
     void fullBufferStopsFetchingUntilResultsAreTaken() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 100_000).shard("s1", 100_000);
         PollerOptions options = fast().recordsPerCall(100).maxBufferedBytes(10_000).build();
-        try (ShardPoller poller = new ShardPoller(fake, STREAM, options)) {
+        try (ShardReader poller = ShardReader.polling(fake, STREAM, options)) {
             poller.addShard("s0", StartingPosition.trimHorizon());
             poller.addShard("s1", StartingPosition.trimHorizon());
             Thread.sleep(500);
@@ -158,7 +158,7 @@ class ShardPollerFaultTest {
     void heldResultsKeepCountingUntilReleased() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 100_000);
         PollerOptions options = fast().recordsPerCall(100).maxBufferedBytes(60_000).build();
-        try (ShardPoller poller = new ShardPoller(fake, STREAM, options)) {
+        try (ShardReader poller = ShardReader.polling(fake, STREAM, options)) {
             poller.addShard("s0", StartingPosition.trimHorizon());
             long held = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -188,8 +188,8 @@ class ShardPollerFaultTest {
     @Test
     void pausedShardMakesNoCallsUntilResumed() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 100_000).shard("s1", 100_000);
-        try (ShardPoller poller =
-                new ShardPoller(fake, STREAM, fast().recordsPerCall(10).build())) {
+        try (ShardReader poller =
+                ShardReader.polling(fake, STREAM, fast().recordsPerCall(10).build())) {
             poller.addShard("s0", StartingPosition.trimHorizon());
             poller.addShard("s1", StartingPosition.trimHorizon());
             PollingReader reader = new PollingReader();
@@ -215,8 +215,8 @@ class ShardPollerFaultTest {
     @Test
     void shardEndIsReportedOnceAfterTheLastRecord() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 250).closed("s0");
-        try (ShardPoller poller =
-                new ShardPoller(fake, STREAM, fast().recordsPerCall(100).build())) {
+        try (ShardReader poller =
+                ShardReader.polling(fake, STREAM, fast().recordsPerCall(100).build())) {
             poller.addShard("s0", StartingPosition.trimHorizon());
             PollingReader reader =
                     new PollingReader()
@@ -244,7 +244,7 @@ class ShardPollerFaultTest {
                                                                 .errorCode("AccessDeniedException")
                                                                 .build())
                                                 .build());
-        try (ShardPoller poller = new ShardPoller(fake, STREAM, fast().build())) {
+        try (ShardReader poller = ShardReader.polling(fake, STREAM, fast().build())) {
             poller.addShard("s0", StartingPosition.trimHorizon());
             assertThatThrownBy(() -> new PollingReader().drainFor(poller, Duration.ofSeconds(2)))
                     .isInstanceOf(KinesisCallException.class)
@@ -257,7 +257,7 @@ class ShardPollerFaultTest {
     @Test
     void aShardMissingFromAnExistingStreamEndsAndIsCounted() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 10);
-        try (ShardPoller poller = new ShardPoller(fake, STREAM, fast().build())) {
+        try (ShardReader poller = ShardReader.polling(fake, STREAM, fast().build())) {
             poller.addShard("no-such-shard", StartingPosition.trimHorizon());
             PollingReader reader = new PollingReader();
             reader.drainFor(poller, Duration.ofSeconds(1));
@@ -275,8 +275,8 @@ class ShardPollerFaultTest {
     @Test
     void aCheckpointOlderThanTheTrimHorizonStartsAtTheTrimHorizon() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 300).trim("s0", 100);
-        try (ShardPoller poller =
-                new ShardPoller(fake, STREAM, fast().recordsPerCall(50).build())) {
+        try (ShardReader poller =
+                ShardReader.polling(fake, STREAM, fast().recordsPerCall(50).build())) {
             poller.addShard("s0", StartingPosition.afterSequenceNumber(FakeKinesis.sequence(41)));
             PollingReader reader =
                     new PollingReader().readUntil(poller, 200, 1, Duration.ofSeconds(10));
@@ -293,8 +293,8 @@ class ShardPollerFaultTest {
     @Test
     void aCheckpointOlderThanTheTrimHorizonFailsWhenSoConfigured() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 300).trim("s0", 100);
-        try (ShardPoller poller =
-                new ShardPoller(fake, STREAM, fast().failOnTrimmedPosition(true).build())) {
+        try (ShardReader poller =
+                ShardReader.polling(fake, STREAM, fast().failOnTrimmedPosition(true).build())) {
             poller.addShard("s0", StartingPosition.afterSequenceNumber(FakeKinesis.sequence(41)));
             assertThatThrownBy(
                             () ->
@@ -309,8 +309,8 @@ class ShardPollerFaultTest {
     @Test
     void aCheckpointInsideTheRetainedRecordsIsKept() throws Exception {
         FakeKinesis fake = new FakeKinesis().shard("s0", 300).trim("s0", 100);
-        try (ShardPoller poller =
-                new ShardPoller(fake, STREAM, fast().recordsPerCall(50).build())) {
+        try (ShardReader poller =
+                ShardReader.polling(fake, STREAM, fast().recordsPerCall(50).build())) {
             poller.addShard("s0", StartingPosition.afterSequenceNumber(FakeKinesis.sequence(149)));
             PollingReader reader =
                     new PollingReader().readUntil(poller, 150, 1, Duration.ofSeconds(10));

@@ -11,11 +11,11 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import java.time.Duration;
 import java.util.List;
 
-import static io.github.kinesisconsumer.kinesis.ShardPollerKinesisLocalTest.assertExactlyOnceInOrder;
+import static io.github.kinesisconsumer.kinesis.PollingKinesisLocalTest.assertExactlyOnceInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Volume through the poller on kinesalite (CBOR off). */
-class ShardPollerKinesaliteTest {
+class PollingKinesaliteTest {
 
     @RegisterExtension
     static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesalite();
@@ -28,8 +28,8 @@ class ShardPollerKinesaliteTest {
         long putMillis = (System.nanoTime() - putStart) / 1_000_000;
 
         try (KinesisAsyncClient client = KINESIS.clientSettings().createAsyncClient();
-                ShardPoller poller =
-                        new ShardPoller(
+                ShardReader poller =
+                        ShardReader.polling(
                                 client,
                                 stream.ref(),
                                 PollerOptions.builder()

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The poller against kinesis-local (kinesis-mock). */
-class ShardPollerKinesisLocalTest {
+class PollingKinesisLocalTest {
 
     @RegisterExtension
     static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
@@ -74,8 +74,8 @@ class ShardPollerKinesisLocalTest {
         TestStream stream = KINESIS.createStream(1);
         stream.putSequential(100, 5);
         try (KinesisAsyncClient client = KINESIS.clientSettings().createAsyncClient();
-                ShardPoller poller =
-                        new ShardPoller(client, stream.ref(), PollerOptions.defaults())) {
+                ShardReader poller =
+                        ShardReader.polling(client, stream.ref(), PollerOptions.defaults())) {
             poller.addShard(stream.shardIds().get(0), StartingPosition.latest());
             PollingReader reader = new PollingReader();
             reader.drainFor(poller, Duration.ofSeconds(1));
@@ -94,8 +94,8 @@ class ShardPollerKinesisLocalTest {
         stream.split(parent);
 
         try (KinesisAsyncClient client = KINESIS.clientSettings().createAsyncClient();
-                ShardPoller poller =
-                        new ShardPoller(client, stream.ref(), PollerOptions.defaults())) {
+                ShardReader poller =
+                        ShardReader.polling(client, stream.ref(), PollerOptions.defaults())) {
             poller.addShard(parent, StartingPosition.trimHorizon());
             PollingReader reader =
                     new PollingReader()
@@ -119,8 +119,8 @@ class ShardPollerKinesisLocalTest {
         List<WrittenRecord> written = stream.putSequential(200, 10);
         String gone = "shardId-000000000007";
         try (KinesisAsyncClient client = KINESIS.clientSettings().createPollingClient();
-                ShardPoller poller =
-                        new ShardPoller(client, stream.ref(), PollerOptions.defaults())) {
+                ShardReader poller =
+                        ShardReader.polling(client, stream.ref(), PollerOptions.defaults())) {
             for (String shard : stream.shardIds()) {
                 poller.addShard(shard, StartingPosition.trimHorizon());
             }
@@ -140,8 +140,8 @@ class ShardPollerKinesisLocalTest {
         deleted.client().deleteStream(r -> r.streamName(deleted.name())).join();
         Thread.sleep(500);
         try (KinesisAsyncClient client = KINESIS.clientSettings().createPollingClient();
-                ShardPoller poller =
-                        new ShardPoller(client, deleted.ref(), PollerOptions.defaults())) {
+                ShardReader poller =
+                        ShardReader.polling(client, deleted.ref(), PollerOptions.defaults())) {
             poller.addShard(shard, StartingPosition.trimHorizon());
             assertThatThrownBy(
                             () ->
@@ -156,8 +156,8 @@ class ShardPollerKinesisLocalTest {
     private PollingReader readAll(TestStream stream, StartingPosition start, int expected)
             throws InterruptedException {
         try (KinesisAsyncClient client = KINESIS.clientSettings().createAsyncClient();
-                ShardPoller poller =
-                        new ShardPoller(client, stream.ref(), PollerOptions.defaults())) {
+                ShardReader poller =
+                        ShardReader.polling(client, stream.ref(), PollerOptions.defaults())) {
             for (String shard : stream.shardIds()) {
                 poller.addShard(shard, start);
             }

@@ -21,16 +21,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * {@link FanOutSubscriber} against the scripted {@link FakeFanOut}: shard end with children, silent
- * subscriptions, renewals from the continuation, late events of old subscriptions, backpressure.
+ * {@link ShardReader#fanOut fan-out reader} against the scripted {@link FakeFanOut}: shard end with
+ * children, silent subscriptions, renewals from the continuation, late events of old subscriptions,
+ * backpressure.
  */
-class FanOutSubscriberTest {
+class FanOutReaderTest {
 
     private static final StreamRef STREAM = StreamRef.ofName("efo-unit");
 
     private final FakeFanOut kinesis = new FakeFanOut();
     private final PollerMetrics metrics = new PollerMetrics();
-    private FanOutSubscriber subscriber;
+    private ShardReader subscriber;
 
     @AfterEach
     void close() {
@@ -40,14 +41,14 @@ class FanOutSubscriberTest {
         kinesis.close();
     }
 
-    private FanOutSubscriber start(FanOutOptions.Builder options) {
+    private ShardReader start(FanOutOptions.Builder options) {
         return start(options, CompletableFuture.completedFuture("arn:consumer"));
     }
 
-    private FanOutSubscriber start(
+    private ShardReader start(
             FanOutOptions.Builder options, CompletableFuture<String> consumerArn) {
         subscriber =
-                new FanOutSubscriber(
+                ShardReader.fanOut(
                         kinesis,
                         STREAM,
                         consumerArn,
@@ -92,7 +93,7 @@ class FanOutSubscriberTest {
     @Test
     void shardEndWithChildrenAfterEveryRecordOnce() throws Exception {
         kinesis.shard("s-0", 25).close("s-0", "s-1", "s-2").recordsPerEvent(10);
-        FanOutSubscriber reader = start(options());
+        ShardReader reader = start(options());
         reader.addShard("s-0", StartingPosition.trimHorizon());
         List<FetchResult> ends = new ArrayList<>();
         List<String> read = readAll(reader, Integer.MAX_VALUE, ends, Duration.ofSeconds(5));
@@ -110,7 +111,7 @@ class FanOutSubscriberTest {
         for (int i = 0; i < 20; i++) {
             kinesis.next(Behaviour.completeAfter(2));
         }
-        FanOutSubscriber reader = start(options());
+        ShardReader reader = start(options());
         reader.addShard("s-0", StartingPosition.afterSequenceNumber(FakeFanOut.sequence(9)));
         List<String> read = readAll(reader, 90, new ArrayList<>(), Duration.ofSeconds(5));
 
@@ -130,8 +131,7 @@ class FanOutSubscriberTest {
     void silentSubscriptionIsRenewedWithinTheHealthTimeout() throws Exception {
         kinesis.shard("s-0", 30).recordsPerEvent(10);
         kinesis.next(Behaviour.silentAfter(1));
-        FanOutSubscriber reader =
-                start(options().subscriptionHealthTimeout(Duration.ofMillis(400)));
+        ShardReader reader = start(options().subscriptionHealthTimeout(Duration.ofMillis(400)));
         reader.addShard("s-0", StartingPosition.trimHorizon());
         List<String> read = readAll(reader, 30, new ArrayList<>(), Duration.ofSeconds(5));
 
@@ -154,8 +154,7 @@ class FanOutSubscriberTest {
     void lateEventOfACancelledSubscriptionIsIgnored() throws Exception {
         kinesis.shard("s-0", 40).recordsPerEvent(10);
         kinesis.next(Behaviour.silentAfter(1));
-        FanOutSubscriber reader =
-                start(options().subscriptionHealthTimeout(Duration.ofMillis(200)));
+        ShardReader reader = start(options().subscriptionHealthTimeout(Duration.ofMillis(200)));
         reader.addShard("s-0", StartingPosition.trimHorizon());
         List<String> read = readAll(reader, 40, new ArrayList<>(), Duration.ofSeconds(5));
         assertThat(kinesis.subscriptions).hasSize(2);
@@ -173,7 +172,7 @@ class FanOutSubscriberTest {
     void noEventIsRequestedWhileTheBufferIsFull() throws Exception {
         // each event: 4 records of ~1,000 bytes + 512 overhead = ~6 KB; the buffer holds 10 KB
         kinesis.payloadBytes(1_000).shard("s-0", 80).recordsPerEvent(4);
-        FanOutSubscriber reader = start(options().maxBufferedBytes(10_000));
+        ShardReader reader = start(options().maxBufferedBytes(10_000));
         reader.addShard("s-0", StartingPosition.trimHorizon());
         awaitTrue(() -> reader.bufferedBytes() >= 10_000, Duration.ofSeconds(2));
         Thread.sleep(300);
@@ -212,7 +211,7 @@ class FanOutSubscriberTest {
     void shardPausedBeforeItsSubscriptionRequestsNothingUntilResumed() throws Exception {
         kinesis.shard("s-0", 50).recordsPerEvent(5);
         CompletableFuture<String> consumerArn = new CompletableFuture<>();
-        FanOutSubscriber reader = start(options(), consumerArn);
+        ShardReader reader = start(options(), consumerArn);
         reader.addShard("s-0", StartingPosition.trimHorizon());
         reader.pause("s-0");
         consumerArn.complete("arn:consumer");
@@ -230,7 +229,7 @@ class FanOutSubscriberTest {
     @Test
     void pauseWhileTheStartIsCheckedAgainstTheTrimHorizonHolds() throws Exception {
         kinesis.shard("s-0", 50).recordsPerEvent(5).answerTrimHorizonAfter(Duration.ofMillis(100));
-        FanOutSubscriber reader = start(options());
+        ShardReader reader = start(options());
         reader.addShard("s-0", StartingPosition.afterSequenceNumber(FakeFanOut.sequence(9)));
         reader.pause("s-0");
         awaitTrue(() -> !kinesis.subscriptions.isEmpty(), Duration.ofSeconds(5));
@@ -249,7 +248,7 @@ class FanOutSubscriberTest {
         kinesis.next(
                 Behaviour.fail(
                         ResourceInUseException.builder().message("still subscribed").build()));
-        FanOutSubscriber reader = start(options());
+        ShardReader reader = start(options());
         reader.addShard("s-0", StartingPosition.trimHorizon());
         assertThat(readAll(reader, 20, new ArrayList<>(), Duration.ofSeconds(5)))
                 .containsExactlyElementsOf(expected("s-0", 20));

@@ -1,0 +1,82 @@
+package io.github.kinesisconsumer.kinesis;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bytes a {@link ShardReadingEngine} may hold: results waiting to be taken (or taken and not
+ * released) plus room reserved for answers in flight, against one bound. Each record counts its
+ * payload plus {@value #RECORD_OVERHEAD} bytes. Buffered bytes change on any thread; reservations
+ * and record costs only on the engine's thread.
+ */
+final class BufferBudget {
+
+    /**
+     * Heap a fetched record costs beyond its payload (the SDK record, its sequence number and
+     * partition key).
+     */
+    static final int RECORD_OVERHEAD = 512;
+
+    /** What a record is assumed to cost before any was read: the largest Kinesis record. */
+    static final long UNKNOWN_RECORD_COST = 1024 * 1024 + RECORD_OVERHEAD;
+
+    private final long max;
+    private final AtomicLong buffered = new AtomicLong();
+    private final AtomicLong reserved = new AtomicLong();
+
+    /** The largest record cost in the latest non-empty answer of any shard. */
+    private long latestRecordCost = UNKNOWN_RECORD_COST;
+
+    BufferBudget(long max) {
+        this.max = max;
+    }
+
+    long max() {
+        return max;
+    }
+
+    long buffered() {
+        return buffered.get();
+    }
+
+    /** Bytes buffered or reserved. */
+    long used() {
+        return buffered.get() + reserved.get();
+    }
+
+    boolean isFull() {
+        return used() >= max;
+    }
+
+    /** Counts an answer's bytes as buffered. */
+    void add(long bytes) {
+        buffered.addAndGet(bytes);
+    }
+
+    /** Gives back buffered bytes; returns whether there is room now. */
+    boolean release(long bytes) {
+        return buffered.addAndGet(-bytes) + reserved.get() < max;
+    }
+
+    void reserve(Lane<?> lane, long bytes) {
+        lane.reservedBytes += bytes;
+        reserved.addAndGet(bytes);
+    }
+
+    void unreserve(Lane<?> lane) {
+        if (lane.reservedBytes != 0) {
+            reserved.addAndGet(-lane.reservedBytes);
+            lane.reservedBytes = 0;
+        }
+    }
+
+    /** What a record of the lane is expected to cost: its last answer's largest, else any's. */
+    long expectedRecordCost(Lane<?> lane) {
+        return lane.recordCost > 0 ? lane.recordCost : latestRecordCost;
+    }
+
+    /** Notes the largest record cost of the lane's latest non-empty answer. */
+    void recordCost(Lane<?> lane, long largest) {
+        lane.recordCost = largest;
+        latestRecordCost = largest;
+    }
+}

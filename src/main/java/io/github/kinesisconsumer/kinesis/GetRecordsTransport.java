@@ -1,0 +1,241 @@
+package io.github.kinesisconsumer.kinesis;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+
+import java.util.List;
+
+/**
+ * Reads shards by polling: GetShardIterator, then GetRecords after GetRecords, each shard with at
+ * most one call in flight. A shard's next call starts as soon as its last one returned, the
+ * per-shard call spacing allows and the buffer has room; a caught-up shard waits the idle interval.
+ * Each call asks for no more records than fit in the room left and reserves that much while in
+ * flight ({@link CallSizing}). An expired iterator is taken again after the last fetched record, so
+ * nothing is lost or repeated.
+ */
+final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GetRecordsTransport.class);
+
+    private final KinesisAsyncClient client;
+    private final PollerOptions options;
+    private final long spacingNanos;
+    private final long idleNanos;
+    private ShardReadingEngine<Cursor> engine;
+    private PollerMetrics metrics;
+    private StreamRef stream;
+
+    GetRecordsTransport(KinesisAsyncClient client, PollerOptions options) {
+        this.client = client;
+        this.options = options;
+        this.spacingNanos = options.minCallSpacingNanos();
+        this.idleNanos = options.idlePollInterval().toNanos();
+    }
+
+    /** One shard's iterator and call pacing. */
+    static final class Cursor {
+        String iterator;
+        boolean inFlight;
+        long nextCallAllowedNanos = System.nanoTime();
+        int limit;
+        boolean more = true;
+        int lastCount;
+    }
+
+    @Override
+    public String threadName() {
+        return "kinesis-poller-";
+    }
+
+    @Override
+    public String describe() {
+        return "polling";
+    }
+
+    @Override
+    public void bind(ShardReadingEngine<Cursor> engine) {
+        this.engine = engine;
+        this.metrics = engine.metrics();
+        this.stream = engine.stream();
+    }
+
+    @Override
+    public Cursor open(String shardId) {
+        return new Cursor();
+    }
+
+    @Override
+    public void start(Lane<Cursor> lane) {
+        engine.fetch(lane);
+    }
+
+    @Override
+    public void fetch(Lane<Cursor> lane) {
+        Cursor cursor = lane.transport;
+        if (cursor.inFlight) {
+            return;
+        }
+        if (cursor.iterator == null) {
+            requestIterator(lane);
+            return;
+        }
+        long now = System.nanoTime();
+        if (now < cursor.nextCallAllowedNanos) {
+            engine.fetchLater(lane, cursor.nextCallAllowedNanos - now);
+            return;
+        }
+        BufferBudget budget = engine.budget();
+        long recordCost = budget.expectedRecordCost(lane);
+        int limit =
+                CallSizing.limit(
+                        CallSizing.wanted(options.recordsPerCall(), cursor.more, cursor.lastCount),
+                        recordCost,
+                        budget.max(),
+                        budget.used());
+        if (limit == 0) {
+            engine.awaitRoom(lane);
+            return;
+        }
+        long requestedAt = System.currentTimeMillis();
+        cursor.nextCallAllowedNanos = now + spacingNanos;
+        cursor.inFlight = true;
+        cursor.limit = limit;
+        budget.reserve(lane, limit * recordCost);
+        metrics.getRecordsCalls.increment();
+        GetRecordsRequest.Builder request =
+                GetRecordsRequest.builder().shardIterator(cursor.iterator).limit(limit);
+        if (stream.arn() != null) {
+            request.streamARN(stream.arn());
+        }
+        try {
+            client.getRecords(request.build())
+                    .whenComplete(
+                            (response, error) ->
+                                    engine.run(
+                                            () ->
+                                                    onRecords(
+                                                            lane,
+                                                            now,
+                                                            requestedAt,
+                                                            response,
+                                                            error)));
+        } catch (RuntimeException e) {
+            onRecords(lane, now, requestedAt, null, e);
+        }
+    }
+
+    private void requestIterator(Lane<Cursor> lane) {
+        Cursor cursor = lane.transport;
+        cursor.inFlight = true;
+        try {
+            client.getShardIterator(
+                            ShardRetention.iteratorRequest(stream, lane.shardId, lane.position()))
+                    .whenComplete(
+                            (response, error) ->
+                                    engine.run(
+                                            () -> {
+                                                cursor.inFlight = false;
+                                                if (error != null) {
+                                                    engine.failed(lane, "GetShardIterator", error);
+                                                } else if (engine.answered(lane)) {
+                                                    onIterator(lane, response.shardIterator());
+                                                }
+                                            }));
+        } catch (RuntimeException e) {
+            cursor.inFlight = false;
+            engine.failed(lane, "GetShardIterator", e);
+        }
+    }
+
+    private void onIterator(Lane<Cursor> lane, String iterator) {
+        lane.transport.iterator = iterator;
+        lane.failures = 0;
+        if (iterator == null) {
+            engine.endShard(lane, List.of());
+        } else {
+            engine.fetch(lane);
+        }
+    }
+
+    private void onRecords(
+            Lane<Cursor> lane,
+            long startNanos,
+            long requestedAtMillis,
+            GetRecordsResponse response,
+            Throwable error) {
+        Cursor cursor = lane.transport;
+        cursor.inFlight = false;
+        if (error != null) {
+            engine.failed(lane, "GetRecords", error);
+            return;
+        }
+        if (!engine.answered(lane)) {
+            return;
+        }
+        long latency = System.nanoTime() - startNanos;
+        metrics.lastFetchLatencyNanos = latency;
+        metrics.fetchNanos.add(latency);
+        var records = response.records();
+        Long behind = response.millisBehindLatest();
+        cursor.iterator = response.nextShardIterator();
+        boolean end = cursor.iterator == null;
+        String last = records.isEmpty() ? null : records.get(records.size() - 1).sequenceNumber();
+        if (!engine.deliver(
+                lane, records, behind, last, end, response.childShards(), requestedAtMillis)) {
+            return;
+        }
+        cursor.more = records.size() >= cursor.limit || (behind != null && behind > 0);
+        cursor.lastCount = records.size();
+        engine.fetchLater(lane, records.isEmpty() && !cursor.more ? idleNanos : 0);
+    }
+
+    @Override
+    public void stop(Lane<Cursor> lane) {}
+
+    @Override
+    public void retry(Lane<Cursor> lane, long delayNanos) {
+        engine.fetchLater(lane, delayNanos);
+    }
+
+    @Override
+    public boolean recover(Lane<Cursor> lane, Throwable cause) {
+        if (!(cause instanceof ExpiredIteratorException)) {
+            return false;
+        }
+        metrics.iteratorRefreshes.increment();
+        LOG.info(
+                "iterator of shard {} expired; taking a new one at {}",
+                lane.shardId,
+                lane.position());
+        lane.transport.iterator = null;
+        engine.fetch(lane);
+        return true;
+    }
+
+    @Override
+    public boolean retries(Throwable cause) {
+        return false;
+    }
+
+    @Override
+    public String via() {
+        return "";
+    }
+
+    @Override
+    public String missingHint() {
+        return " (was the stream or shard deleted?)";
+    }
+
+    @Override
+    public long tickNanos() {
+        return 0;
+    }
+
+    @Override
+    public void tick(long nowNanos) {}
+}
