@@ -4,12 +4,12 @@ import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.group.ConsumerGroup;
 import io.github.kinesisconsumer.kinesis.Backoff;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
-import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
-import io.github.kinesisconsumer.kinesis.ShardReader;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
-import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.discovery.StreamConsumerRegistrar;
+import io.github.kinesisconsumer.kinesis.read.PollerMetrics;
+import io.github.kinesisconsumer.kinesis.read.ShardReader;
 import io.github.kinesisconsumer.store.CheckpointStore;
 
 import org.slf4j.Logger;

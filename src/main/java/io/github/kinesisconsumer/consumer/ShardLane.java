@@ -1,7 +1,7 @@
 package io.github.kinesisconsumer.consumer;
 
 import io.github.kinesisconsumer.kinesis.StartingPosition;
-import io.github.kinesisconsumer.kinesis.WholeRecordTracker;
+import io.github.kinesisconsumer.kinesis.read.WholeRecordTracker;
 import io.github.kinesisconsumer.store.Checkpoint;
 
 import java.util.ArrayDeque;

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * The calls a {@link ShardReader#polling polling reader} makes — GetShardIterator, GetRecords, and
- * ListShards to tell a missing shard from a missing stream — answered by a blocking HTTP client on
- * a bounded pool of threads.
+ * The calls a the polling reader makes — GetShardIterator, GetRecords, and ListShards to tell a
+ * missing shard from a missing stream — answered by a blocking HTTP client on a bounded pool of
+ * threads.
  *
  * <p>A blocking client parses a GetRecords answer as it streams off the socket; the asynchronous
  * client first gathers the whole answer (up to 10 MB) into a growing array and parses it after,

@@ -120,9 +120,9 @@ public final class ClientSettings implements Serializable {
     }
 
     /**
-     * Builds the client a {@link ShardReader#polling polling reader} reads with: GetShardIterator
-     * and GetRecords on a blocking HTTP client, run on up to {@link #maxConcurrency()} threads that
-     * start on demand. It supports no other operation. The caller owns and closes it.
+     * Builds the client a the polling reader reads with: GetShardIterator and GetRecords on a
+     * blocking HTTP client, run on up to {@link #maxConcurrency()} threads that start on demand. It
+     * supports no other operation. The caller owns and closes it.
      */
     public KinesisAsyncClient createPollingClient() {
         KinesisClientBuilder builder =

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
- * Settings of enhanced fan-out reading: the stream consumer to read through, and the tuning of
- * {@link ShardReader#fanOut fan-out reader}. Immutable; build with {@link #builder(String)}.
+ * Settings of enhanced fan-out reading: the stream consumer to read through, and the tuning of the
+ * enhanced fan-out reader. Immutable; build with {@link #builder(String)}.
  */
 @PublicEvolving
 public final class FanOutOptions implements Serializable {

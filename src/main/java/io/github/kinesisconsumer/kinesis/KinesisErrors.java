@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis;
 
+import io.github.kinesisconsumer.annotation.Internal;
+
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -18,7 +20,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
 /** Classifies Kinesis call failures. */
-final class KinesisErrors {
+@Internal
+public final class KinesisErrors {
 
     /** AWS error codes that mean the request's credentials or signature were not accepted. */
     private static final Set<String> REJECTED_CREDENTIALS =
@@ -35,7 +38,7 @@ final class KinesisErrors {
     private KinesisErrors() {}
 
     /** The AWS error code of a service error, or null. */
-    static String errorCode(Throwable t) {
+    public static String errorCode(Throwable t) {
         t = unwrap(t);
         if (t instanceof AwsServiceException
                 && ((AwsServiceException) t).awsErrorDetails() != null) {
@@ -44,13 +47,13 @@ final class KinesisErrors {
         return null;
     }
 
-    static boolean isCredentialsRejected(Throwable t) {
+    public static boolean isCredentialsRejected(Throwable t) {
         String code = errorCode(t);
         return code != null && REJECTED_CREDENTIALS.contains(code);
     }
 
     /** No connection could be made: refused, unknown host, no route, connect timeout. */
-    static boolean isConnectFailure(Throwable t) {
+    public static boolean isConnectFailure(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof ConnectException
                     || c instanceof UnknownHostException
@@ -67,7 +70,7 @@ final class KinesisErrors {
      *
      * @param where the endpoint or region the client points at
      */
-    static String hint(Throwable t, String where) {
+    public static String hint(Throwable t, String where) {
         String code = errorCode(t);
         if (isCredentialsRejected(t)) {
             return " — the credentials were rejected ("
@@ -88,7 +91,7 @@ final class KinesisErrors {
         return "";
     }
 
-    static Throwable unwrap(Throwable t) {
+    public static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof ExecutionException)
                 && t.getCause() != null) {
             t = t.getCause();
@@ -96,7 +99,7 @@ final class KinesisErrors {
         return t;
     }
 
-    static boolean isThrottling(Throwable t) {
+    public static boolean isThrottling(Throwable t) {
         t = unwrap(t);
         if (t instanceof ProvisionedThroughputExceededException
                 || t instanceof LimitExceededException
@@ -112,14 +115,14 @@ final class KinesisErrors {
      * An AT_TIMESTAMP iterator asked for a moment the service's clock has not reached yet (the
      * caller's clock is ahead): taking it again a little later succeeds.
      */
-    static boolean isTimestampAhead(Throwable t) {
+    public static boolean isTimestampAhead(Throwable t) {
         t = unwrap(t);
         return t instanceof InvalidArgumentException
                 && t.getMessage() != null
                 && t.getMessage().contains("cannot be greater than the currentTimestamp");
     }
 
-    static boolean isTransient(Throwable t) {
+    public static boolean isTransient(Throwable t) {
         t = unwrap(t);
         if (isThrottling(t)) {
             return true;

@@ -5,9 +5,7 @@ import io.github.kinesisconsumer.annotation.PublicEvolving;
 import java.io.Serializable;
 import java.time.Duration;
 
-/**
- * Tuning of {@link ShardReader#polling polling reader}. Immutable; build with {@link #builder()}.
- */
+/** Tuning of the polling reader. Immutable; build with {@link #builder()}. */
 @PublicEvolving
 public final class PollerOptions implements Serializable {
 

@@ -1,7 +1,7 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.annotation.PublicEvolving;
-import io.github.kinesisconsumer.kinesis.ShardLister;
+import io.github.kinesisconsumer.kinesis.discovery.ShardLister;
 import io.github.kinesisconsumer.source.enumerator.ShardEnumerator;
 import io.github.kinesisconsumer.source.reader.ReaderOptions;
 

@@ -2,8 +2,8 @@ package io.github.kinesisconsumer.store;
 
 import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.ShardInfo;
-import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.discovery.ShardLineage;
 
 import java.util.LinkedHashSet;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.github.kinesisconsumer.consumer;
 
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
-import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
+import io.github.kinesisconsumer.kinesis.discovery.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;

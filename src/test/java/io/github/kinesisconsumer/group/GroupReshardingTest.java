@@ -1,7 +1,7 @@
 package io.github.kinesisconsumer.group;
 
 import io.github.kinesisconsumer.kinesis.ShardInfo;
-import io.github.kinesisconsumer.kinesis.ShardLineage;
+import io.github.kinesisconsumer.kinesis.discovery.ShardLineage;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;

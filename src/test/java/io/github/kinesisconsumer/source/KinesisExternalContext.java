@@ -1,9 +1,9 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.ShardInfo;
-import io.github.kinesisconsumer.kinesis.ShardLister;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.discovery.ShardLister;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.testing.Emulator;
 

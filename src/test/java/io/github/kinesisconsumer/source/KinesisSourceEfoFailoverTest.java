@@ -1,7 +1,7 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.StartingPosition;
-import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
+import io.github.kinesisconsumer.kinesis.discovery.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesisLocalProcess;
 import io.github.kinesisconsumer.testing.Restarts;

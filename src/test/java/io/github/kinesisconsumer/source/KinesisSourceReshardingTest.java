@@ -1,8 +1,8 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.ShardInfo;
-import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.discovery.ShardLineage;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.Producer;

@@ -1,8 +1,8 @@
 package io.github.kinesisconsumer.store;
 
 import io.github.kinesisconsumer.kinesis.ShardInfo;
-import io.github.kinesisconsumer.kinesis.ShardLineage;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.discovery.ShardLineage;
 
 import org.junit.jupiter.api.Test;
 

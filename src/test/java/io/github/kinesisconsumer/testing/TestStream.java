@@ -1,8 +1,8 @@
 package io.github.kinesisconsumer.testing;
 
 import io.github.kinesisconsumer.kinesis.ShardInfo;
-import io.github.kinesisconsumer.kinesis.ShardLister;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.discovery.ShardLister;
 
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;

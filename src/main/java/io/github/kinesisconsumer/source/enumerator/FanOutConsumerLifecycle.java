@@ -1,9 +1,9 @@
 package io.github.kinesisconsumer.source.enumerator;
 
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
-import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.kinesis.StreamNotFoundException;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.discovery.StreamConsumerRegistrar;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,9 +1,9 @@
 package io.github.kinesisconsumer.source.enumerator;
 
 import io.github.kinesisconsumer.kinesis.ShardInfo;
-import io.github.kinesisconsumer.kinesis.ShardLister;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.discovery.ShardLister;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;

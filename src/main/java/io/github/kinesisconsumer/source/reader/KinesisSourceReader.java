@@ -2,8 +2,8 @@ package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
-import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.read.PollerMetrics;
 import io.github.kinesisconsumer.source.enumerator.OwnedShardsEvent;
 import io.github.kinesisconsumer.source.enumerator.ShardsFinishedEvent;
 import io.github.kinesisconsumer.source.split.ShardSplit;

@@ -3,9 +3,9 @@ package io.github.kinesisconsumer.source.reader;
 import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
-import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.read.PollerMetrics;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 

@@ -1,6 +1,6 @@
 package io.github.kinesisconsumer.source.reader;
 
-import io.github.kinesisconsumer.kinesis.PollerMetrics;
+import io.github.kinesisconsumer.kinesis.read.PollerMetrics;
 
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;

@@ -2,14 +2,14 @@ package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
-import io.github.kinesisconsumer.kinesis.FetchResult;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
-import io.github.kinesisconsumer.kinesis.PollerMetrics;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
-import io.github.kinesisconsumer.kinesis.RecordDecoder;
-import io.github.kinesisconsumer.kinesis.ShardReader;
-import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.discovery.StreamConsumerRegistrar;
+import io.github.kinesisconsumer.kinesis.read.FetchResult;
+import io.github.kinesisconsumer.kinesis.read.PollerMetrics;
+import io.github.kinesisconsumer.kinesis.read.RecordDecoder;
+import io.github.kinesisconsumer.kinesis.read.ShardReader;
 import io.github.kinesisconsumer.source.split.ShardSplit;
 
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;

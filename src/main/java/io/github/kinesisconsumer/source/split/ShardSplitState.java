@@ -2,7 +2,7 @@ package io.github.kinesisconsumer.source.split;
 
 import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
-import io.github.kinesisconsumer.kinesis.WholeRecordTracker;
+import io.github.kinesisconsumer.kinesis.read.WholeRecordTracker;
 
 /** The mutable position of a split while a reader reads it: the last emitted record. */
 @Internal

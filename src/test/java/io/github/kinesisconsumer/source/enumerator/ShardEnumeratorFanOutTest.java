@@ -2,7 +2,7 @@ package io.github.kinesisconsumer.source.enumerator;
 
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
-import io.github.kinesisconsumer.kinesis.StreamConsumerRegistrar;
+import io.github.kinesisconsumer.kinesis.discovery.StreamConsumerRegistrar;
 import io.github.kinesisconsumer.source.split.ShardSplit;
 import io.github.kinesisconsumer.testing.FaultProxy;
 import io.github.kinesisconsumer.testing.KinesaliteProcess;

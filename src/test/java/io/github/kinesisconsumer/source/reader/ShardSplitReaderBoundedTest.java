@@ -2,9 +2,9 @@ package io.github.kinesisconsumer.source.reader;
 
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
-import io.github.kinesisconsumer.kinesis.ShardReader;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.read.ShardReader;
 import io.github.kinesisconsumer.source.split.ShardSplit;
 import io.github.kinesisconsumer.testing.FakeKinesis;
 

@@ -1,4 +1,4 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
 
 /**
  * Sizes the GetRecords calls of {@link ShardReader#polling polling reader} within its buffer

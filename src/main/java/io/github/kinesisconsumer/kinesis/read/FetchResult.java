@@ -1,6 +1,7 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
 
 import io.github.kinesisconsumer.annotation.Internal;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.Record;

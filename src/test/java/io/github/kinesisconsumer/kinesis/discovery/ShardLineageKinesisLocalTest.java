@@ -1,5 +1,6 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.discovery;
 
+import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 

@@ -1,4 +1,6 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
+
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 
 /**
  * One shard a {@link ShardReadingEngine} reads: where it started, how far it got, and whether it

@@ -1,5 +1,7 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
 
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
@@ -11,7 +13,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import java.time.Duration;
 import java.util.List;
 
-import static io.github.kinesisconsumer.kinesis.PollingKinesisLocalTest.assertExactlyOnceInOrder;
+import static io.github.kinesisconsumer.kinesis.read.PollingKinesisLocalTest.assertExactlyOnceInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Volume through the poller on kinesalite (CBOR off). */

@@ -1,4 +1,7 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
+
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StreamRef;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

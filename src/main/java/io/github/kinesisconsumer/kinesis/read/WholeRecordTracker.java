@@ -1,6 +1,7 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
 
 import io.github.kinesisconsumer.annotation.Internal;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 
 /**
  * Follows the records read from one shard and knows the last one read whole: a plain record as soon

@@ -1,4 +1,4 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.discovery;
 
 /** Orders shard ids like {@code shardId-000000000012} by their number. */
 final class ShardIds {

@@ -1,6 +1,7 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.discovery;
 
 import io.github.kinesisconsumer.annotation.Internal;
+import io.github.kinesisconsumer.kinesis.ShardInfo;
 
 import java.util.ArrayList;
 import java.util.Collection;

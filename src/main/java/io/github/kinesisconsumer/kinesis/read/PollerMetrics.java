@@ -1,4 +1,4 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
 
 import io.github.kinesisconsumer.annotation.Internal;
 

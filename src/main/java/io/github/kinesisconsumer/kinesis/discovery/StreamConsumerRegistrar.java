@@ -1,6 +1,9 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.discovery;
 
 import io.github.kinesisconsumer.annotation.Internal;
+import io.github.kinesisconsumer.kinesis.KinesisErrors;
+import io.github.kinesisconsumer.kinesis.StreamNotFoundException;
+import io.github.kinesisconsumer.kinesis.StreamRef;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,6 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
+
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 

@@ -1,5 +1,7 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
 
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
@@ -13,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static io.github.kinesisconsumer.kinesis.PollingKinesisLocalTest.assertExactlyOnceInOrder;
+import static io.github.kinesisconsumer.kinesis.read.PollingKinesisLocalTest.assertExactlyOnceInOrder;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -1,6 +1,12 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.discovery;
 
 import io.github.kinesisconsumer.annotation.Internal;
+import io.github.kinesisconsumer.kinesis.Backoff;
+import io.github.kinesisconsumer.kinesis.KinesisCallException;
+import io.github.kinesisconsumer.kinesis.KinesisErrors;
+import io.github.kinesisconsumer.kinesis.ShardInfo;
+import io.github.kinesisconsumer.kinesis.StreamNotFoundException;
+import io.github.kinesisconsumer.kinesis.StreamRef;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,9 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
 
+import io.github.kinesisconsumer.kinesis.KinesisCallException;
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.testing.FakeKinesis;
 
 import org.junit.jupiter.api.Test;

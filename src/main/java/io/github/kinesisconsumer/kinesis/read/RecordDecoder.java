@@ -1,6 +1,8 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
 
 import io.github.kinesisconsumer.annotation.Internal;
+import io.github.kinesisconsumer.kinesis.KinesisRecord;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.aggregation.RecordDeaggregator;
 import io.github.kinesisconsumer.kinesis.aggregation.UserRecord;
 

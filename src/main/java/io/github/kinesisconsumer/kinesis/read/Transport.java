@@ -1,4 +1,4 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
 
 /**
  * How a {@link ShardReadingEngine} gets records of a shard: GetRecords polling or SubscribeToShard.

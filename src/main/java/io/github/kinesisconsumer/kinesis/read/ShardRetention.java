@@ -1,4 +1,9 @@
-package io.github.kinesisconsumer.kinesis;
+package io.github.kinesisconsumer.kinesis.read;
+
+import io.github.kinesisconsumer.kinesis.KinesisCallException;
+import io.github.kinesisconsumer.kinesis.KinesisErrors;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.StreamRef;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
