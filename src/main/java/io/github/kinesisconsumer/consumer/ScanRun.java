@@ -355,10 +355,9 @@ final class ScanRun {
         if (best != null && !best.sequenceNumber().equals("0")) {
             return best.resumePosition();
         }
-        if (!knownAtStart.contains(shardId) || !lineage.parentsOf(shardId).isEmpty()) {
-            return StartingPosition.trimHorizon();
-        }
-        return consumer.startingPosition().pinnedAt(Instant.ofEpochMilli(startMillis));
+        return lineage.parentsOf(shardId).isEmpty()
+                ? fallbackFor(shardId)
+                : StartingPosition.trimHorizon();
     }
 
     private StartingPosition positionFor(String shardId) {
@@ -394,42 +393,12 @@ final class ScanRun {
         }
         CheckpointKey key =
                 new CheckpointKey(consumer.appName(), consumer.stream().name(), shardId);
-        int attempts = consumer.checkpointAttempts();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                consumer.store().put(key, checkpoint);
-                return;
-            } catch (CheckpointStoreException e) {
-                if (attempt >= attempts) {
-                    throw new CheckpointStoreException(
-                            "checkpoint "
-                                    + checkpoint
-                                    + " of shard "
-                                    + shardId
-                                    + " could not be written after "
-                                    + attempt
-                                    + " attempts; the scan stops (raise checkpointAttempts or"
-                                    + " fix the store): "
-                                    + e.getMessage(),
-                            e);
-                }
-                long delay = checkpointBackoff.delayMillis(attempt);
-                LOG.warn(
-                        "checkpoint write for shard {} failed (attempt {} of {}), retrying in {}"
-                                + " ms: {}",
-                        shardId,
-                        attempt,
-                        attempts,
-                        delay,
-                        e.toString());
-                try {
-                    Thread.sleep(delay);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        StoreWrites.put(
+                consumer.store(),
+                key,
+                checkpoint,
+                consumer.checkpointAttempts(),
+                checkpointBackoff);
     }
 
     boolean isStopping() {

@@ -14,10 +14,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +57,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
     private final Map<String, Checkpoint> leaseCheckpoints = new ConcurrentHashMap<>();
     private final Map<String, ShardInfo> pendingLeases = new ConcurrentHashMap<>();
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5));
+    private final Retrying retrying = new Retrying(backoff, 5);
     private volatile String stream;
     private volatile boolean renewalsPaused;
     private volatile long nextRenewMillis;
@@ -150,7 +148,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             return false;
         }
         boolean ok =
-                withRetries(
+                retrying.run(
                         "checkpoint " + shardId,
                         () ->
                                 table.checkpoint(
@@ -173,7 +171,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             return false;
         }
         boolean ok =
-                withRetries(
+                retrying.run(
                         "finish " + shardId,
                         () ->
                                 table.finish(
@@ -195,7 +193,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
         ownedUntil.remove(shardId);
         handOff.remove(shardId);
         if (counter != null) {
-            withRetries(
+            retrying.run(
                     "release " + shardId, () -> table.release(stream, shardId, workerId, counter));
             LOG.info("worker {} released {}", workerId, shardId);
         }
@@ -255,7 +253,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
                     workerId,
                     consecutiveErrors,
                     e.toString());
-            sleepQuietly(backoff.delayMillis(consecutiveErrors));
+            Retrying.sleepQuietly(backoff.delayMillis(consecutiveErrors));
         }
     }
 
@@ -310,21 +308,8 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
                 handOff.add(mine);
             }
         }
-        int liveWorkers = 0;
-        for (long until : snapshot.workers.values()) {
-            if (until > now) {
-                liveWorkers++;
-            }
-        }
-        liveWorkers = Math.max(1, liveWorkers);
-        List<Lease> readable = new ArrayList<>();
-        for (Lease lease : snapshot.leases.values()) {
-            if (!lease.finished && parentsFinished(lease, snapshot.leases)) {
-                readable.add(lease);
-            }
-        }
-        int target = (readable.size() + liveWorkers - 1) / liveWorkers;
-        readable.sort(Comparator.comparing((Lease l) -> !workerId.equals(l.handoffTo)));
+        List<Lease> readable = LeaseBalance.readable(snapshot.leases, workerId);
+        int target = LeaseBalance.fairShare(readable.size(), snapshot.workers, now);
         for (Lease lease : readable) {
             if (owned.size() >= target && !workerId.equals(lease.handoffTo)) {
                 break;
@@ -332,17 +317,12 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             if (owned.containsKey(lease.shardId)) {
                 continue;
             }
-            boolean free =
-                    (lease.owner == null
-                                    && (lease.handoffTo == null
-                                            || lease.handoffTo.equals(workerId)))
-                            || lease.expiresAtMillis < now;
-            if (free) {
+            if (LeaseBalance.isFreeFor(lease, workerId, now)) {
                 takeLease(lease, now);
             }
         }
         if (owned.size() < target) {
-            requestHandOff(snapshot, readable, target, now);
+            requestHandOff(readable, target, now);
         }
     }
 
@@ -369,70 +349,16 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
                 lease.owner);
     }
 
-    private void requestHandOff(
-            LeaseTable.Snapshot snapshot, List<Lease> readable, int target, long now) {
+    private void requestHandOff(List<Lease> readable, int target, long now) {
         if (pendingRequest != null
                 && now - pendingRequestSince < 2 * config.leasePeriod.toMillis()) {
             return;
         }
-        Map<String, List<Lease>> byOwner = new HashMap<>();
-        for (Lease lease : readable) {
-            if (lease.isHeldAt(now) && !workerId.equals(lease.owner) && lease.handoffTo == null) {
-                byOwner.computeIfAbsent(lease.owner, k -> new ArrayList<>()).add(lease);
-            }
-        }
-        List<Lease> busiest = null;
-        for (List<Lease> leases : byOwner.values()) {
-            if (leases.size() > target && (busiest == null || leases.size() > busiest.size())) {
-                busiest = leases;
-            }
-        }
-        if (busiest != null && table.requestHandoff(stream, busiest.get(0), workerId)) {
-            pendingRequest = busiest.get(0).shardId;
+        Lease wanted = LeaseBalance.toRequest(readable, workerId, target, now);
+        if (wanted != null && table.requestHandoff(stream, wanted, workerId)) {
+            pendingRequest = wanted.shardId;
             pendingRequestSince = now;
-            LOG.info(
-                    "worker {} asked {} to hand over {}",
-                    workerId,
-                    busiest.get(0).owner,
-                    busiest.get(0).shardId);
-        }
-    }
-
-    private static boolean parentsFinished(Lease lease, Map<String, Lease> all) {
-        for (String parent : lease.parents) {
-            Lease p = all.get(parent);
-            if (p != null && !p.finished) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean withRetries(String what, java.util.function.BooleanSupplier call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.getAsBoolean();
-            } catch (RuntimeException e) {
-                if (attempt >= 5) {
-                    throw e;
-                }
-                long delay = backoff.delayMillis(attempt);
-                LOG.warn(
-                        "{} failed (attempt {}), retrying in {} ms: {}",
-                        what,
-                        attempt,
-                        delay,
-                        e.toString());
-                sleepQuietly(delay);
-            }
-        }
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            LOG.info("worker {} asked {} to hand over {}", workerId, wanted.owner, wanted.shardId);
         }
     }
 

@@ -1,12 +1,15 @@
 package io.github.kinesisconsumer.kinesis.read;
 
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bytes a {@link ShardReadingEngine} may hold: results waiting to be taken (or taken and not
  * released) plus room reserved for answers in flight, against one bound. Each record counts its
- * payload plus {@value #RECORD_OVERHEAD} bytes. Buffered bytes change on any thread; reservations
- * and record costs only on the engine's thread.
+ * payload plus {@value #RECORD_OVERHEAD} bytes. Buffered bytes are given back on any thread; all
+ * else happens on the engine's thread.
  */
 final class BufferBudget {
 
@@ -47,9 +50,25 @@ final class BufferBudget {
         return used() >= max;
     }
 
-    /** Counts an answer's bytes as buffered. */
-    void add(long bytes) {
+    /**
+     * Counts the records of an answer of the lane as buffered and returns their cost; the largest
+     * sizes the lane's next calls.
+     */
+    long add(Lane<?> lane, List<Record> records) {
+        if (records.isEmpty()) {
+            return 0;
+        }
+        long bytes = 0;
+        long largest = 0;
+        for (int i = 0; i < records.size(); i++) {
+            long cost = records.get(i).data().asByteArrayUnsafe().length + RECORD_OVERHEAD;
+            bytes += cost;
+            largest = Math.max(largest, cost);
+        }
+        lane.recordCost = largest;
+        latestRecordCost = largest;
         buffered.addAndGet(bytes);
+        return bytes;
     }
 
     /** Gives back buffered bytes; returns whether there is room now. */
@@ -72,11 +91,5 @@ final class BufferBudget {
     /** What a record of the lane is expected to cost: its last answer's largest, else any's. */
     long expectedRecordCost(Lane<?> lane) {
         return lane.recordCost > 0 ? lane.recordCost : latestRecordCost;
-    }
-
-    /** Notes the largest record cost of the lane's latest non-empty answer. */
-    void recordCost(Lane<?> lane, long largest) {
-        lane.recordCost = largest;
-        latestRecordCost = largest;
     }
 }

@@ -1,7 +1,6 @@
 package io.github.kinesisconsumer.kinesis.read;
 
 import io.github.kinesisconsumer.kinesis.PollerOptions;
-import io.github.kinesisconsumer.kinesis.StreamRef;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,8 +28,6 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
     private final long spacingNanos;
     private final long idleNanos;
     private ShardReadingEngine<Cursor> engine;
-    private PollerMetrics metrics;
-    private StreamRef stream;
 
     GetRecordsTransport(KinesisAsyncClient client, PollerOptions options) {
         this.client = client;
@@ -50,25 +47,8 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
     }
 
     @Override
-    public String threadName() {
-        return "kinesis-poller-";
-    }
-
-    @Override
-    public String describe() {
-        return "polling";
-    }
-
-    @Override
     public void bind(ShardReadingEngine<Cursor> engine) {
         this.engine = engine;
-        this.metrics = engine.metrics();
-        this.stream = engine.stream();
-    }
-
-    @Override
-    public Cursor open(String shardId) {
-        return new Cursor();
     }
 
     @Override
@@ -108,11 +88,11 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
         cursor.inFlight = true;
         cursor.limit = limit;
         budget.reserve(lane, limit * recordCost);
-        metrics.getRecordsCalls.increment();
+        engine.metrics().getRecordsCalls.increment();
         GetRecordsRequest.Builder request =
                 GetRecordsRequest.builder().shardIterator(cursor.iterator).limit(limit);
-        if (stream.arn() != null) {
-            request.streamARN(stream.arn());
+        if (engine.stream().arn() != null) {
+            request.streamARN(engine.stream().arn());
         }
         try {
             client.getRecords(request.build())
@@ -136,7 +116,8 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
         cursor.inFlight = true;
         try {
             client.getShardIterator(
-                            ShardRetention.iteratorRequest(stream, lane.shardId, lane.position()))
+                            ShardRetention.iteratorRequest(
+                                    engine.stream(), lane.shardId, lane.position()))
                     .whenComplete(
                             (response, error) ->
                                     engine.run(
@@ -180,8 +161,8 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
             return;
         }
         long latency = System.nanoTime() - startNanos;
-        metrics.lastFetchLatencyNanos = latency;
-        metrics.fetchNanos.add(latency);
+        engine.metrics().lastFetchLatencyNanos = latency;
+        engine.metrics().fetchNanos.add(latency);
         var records = response.records();
         Long behind = response.millisBehindLatest();
         cursor.iterator = response.nextShardIterator();
@@ -209,7 +190,7 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
         if (!(cause instanceof ExpiredIteratorException)) {
             return false;
         }
-        metrics.iteratorRefreshes.increment();
+        engine.metrics().iteratorRefreshes.increment();
         LOG.info(
                 "iterator of shard {} expired; taking a new one at {}",
                 lane.shardId,
@@ -233,12 +214,4 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
     public String missingHint() {
         return " (was the stream or shard deleted?)";
     }
-
-    @Override
-    public long tickNanos() {
-        return 0;
-    }
-
-    @Override
-    public void tick(long nowNanos) {}
 }

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Reads many shards of one stream through one {@link Transport}, from one thread. The engine owns
@@ -44,6 +45,8 @@ final class ShardReadingEngine<S> implements ShardReader {
     private static final Logger LOG = LoggerFactory.getLogger(ShardReadingEngine.class);
 
     private final Transport<S> transport;
+    private final String transportName;
+    private final Supplier<S> transportState;
     private final StreamRef stream;
     private final ShardRetention retention;
     private final PollerMetrics metrics;
@@ -64,11 +67,15 @@ final class ShardReadingEngine<S> implements ShardReader {
             KinesisAsyncClient client,
             StreamRef stream,
             Transport<S> transport,
+            String transportName,
+            Supplier<S> transportState,
             Backoff backoff,
             long maxBufferedBytes,
             boolean failOnTrimmedPosition,
             PollerMetrics metrics) {
         this.transport = transport;
+        this.transportName = transportName;
+        this.transportState = transportState;
         this.stream = stream;
         this.retention = new ShardRetention(client, stream);
         this.metrics = metrics;
@@ -79,24 +86,13 @@ final class ShardReadingEngine<S> implements ShardReader {
                 new ScheduledThreadPoolExecutor(
                         1,
                         r -> {
-                            Thread t = new Thread(r, transport.threadName() + stream.name());
+                            Thread t =
+                                    new Thread(r, "kinesis-" + transportName + "-" + stream.name());
                             t.setDaemon(true);
                             return t;
                         });
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         transport.bind(this);
-        long tick = transport.tickNanos();
-        if (tick > 0) {
-            scheduler.scheduleWithFixedDelay(
-                    () -> {
-                        if (!closed && !lanes.isEmpty()) {
-                            transport.tick(System.nanoTime());
-                        }
-                    },
-                    tick,
-                    tick,
-                    TimeUnit.NANOSECONDS);
-        }
     }
 
     @Override
@@ -118,7 +114,7 @@ final class ShardReadingEngine<S> implements ShardReader {
                         LOG.warn("shard {} is already read; ignoring second add", shardId);
                         return;
                     }
-                    Lane<S> lane = new Lane<>(shardId, transport.open(shardId));
+                    Lane<S> lane = new Lane<>(shardId, transportState.get());
                     lanes.put(shardId, lane);
                     if (pinned.sequenceNumber() == null) {
                         startLane(lane, pinned, null);
@@ -148,7 +144,7 @@ final class ShardReadingEngine<S> implements ShardReader {
                 "reading shard {} of stream {} by {} from {}",
                 lane.shardId,
                 stream,
-                transport.describe(),
+                transportName,
                 position);
         transport.start(lane);
     }
@@ -262,20 +258,30 @@ final class ShardReadingEngine<S> implements ShardReader {
         return new ArrayList<>(lanes.values());
     }
 
+    /** Runs {@code task} on the engine thread every {@code periodNanos} while shards are read. */
+    void every(long periodNanos, Runnable task) {
+        Runnable whileReading =
+                () -> {
+                    if (!closed && !lanes.isEmpty()) {
+                        task.run();
+                    }
+                };
+        scheduler.scheduleWithFixedDelay(
+                whileReading, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
     /** Runs {@code task} on the engine thread; dropped once the engine is closed. */
     void run(Runnable task) {
-        try {
-            scheduler.execute(task);
-        } catch (RejectedExecutionException e) {
-            if (!closed) {
-                throw e;
-            }
-        }
+        runLater(task, 0);
     }
 
     void runLater(Runnable task, long delayNanos) {
         try {
-            scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            if (delayNanos <= 0) {
+                scheduler.execute(task);
+            } else {
+                scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+            }
         } catch (RejectedExecutionException e) {
             if (!closed) {
                 throw e;
@@ -346,17 +352,8 @@ final class ShardReadingEngine<S> implements ShardReader {
         }
         StartingPosition resumeInside =
                 !lane.recordSeen && lane.start.resumesInsideAggregate() ? lane.start : null;
-        long bytes = 0;
+        long bytes = budget.add(lane, records);
         if (!records.isEmpty()) {
-            long largest = 0;
-            for (int i = 0; i < records.size(); i++) {
-                long cost =
-                        records.get(i).data().asByteArrayUnsafe().length
-                                + BufferBudget.RECORD_OVERHEAD;
-                bytes += cost;
-                largest = Math.max(largest, cost);
-            }
-            budget.recordCost(lane, largest);
             lane.recordSeen = true;
             metrics.recordsFetched.add(records.size());
             metrics.bytesFetched.add(bytes);
@@ -364,7 +361,6 @@ final class ShardReadingEngine<S> implements ShardReader {
         if (resumeAfter != null) {
             lane.resumeAfter = resumeAfter;
         }
-        budget.add(bytes);
         resumeWaiting();
         results.add(
                 new FetchResult(
@@ -377,8 +373,7 @@ final class ShardReadingEngine<S> implements ShardReader {
                         resumeInside,
                         requestedAtMillis));
         if (end) {
-            LOG.info(
-                    "shard {} of stream {} ended ({})", lane.shardId, stream, transport.describe());
+            LOG.info("shard {} of stream {} ended ({})", lane.shardId, stream, transportName);
             dropLane(lane);
         }
         return !end;

@@ -3,7 +3,6 @@ package io.github.kinesisconsumer.kinesis.read;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.KinesisCallException;
 import io.github.kinesisconsumer.kinesis.KinesisErrors;
-import io.github.kinesisconsumer.kinesis.StreamRef;
 
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -49,8 +48,6 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
     private final long probeNanos;
     private final long spacingNanos;
     private ShardReadingEngine<Line> engine;
-    private PollerMetrics metrics;
-    private StreamRef stream;
     private String consumerArn;
     private long generations;
 
@@ -83,26 +80,10 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
     }
 
     @Override
-    public String threadName() {
-        return "kinesis-efo-";
-    }
-
-    @Override
-    public String describe() {
-        return "enhanced fan-out";
-    }
-
-    @Override
     public void bind(ShardReadingEngine<Line> engine) {
         this.engine = engine;
-        this.metrics = engine.metrics();
-        this.stream = engine.stream();
+        engine.every(tickNanos(), () -> tick(System.nanoTime()));
         consumerArnFuture.whenComplete((arn, error) -> engine.run(() -> onConsumerArn(arn, error)));
-    }
-
-    @Override
-    public Line open(String shardId) {
-        return new Line();
     }
 
     @Override
@@ -120,7 +101,7 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
                     "stream consumer '"
                             + options.consumerName()
                             + "' of stream "
-                            + stream
+                            + engine.stream()
                             + " is not usable: "
                             + cause;
             LOG.error(message);
@@ -155,7 +136,7 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
         line.lastSubscribeNanos = now;
         line.lastEventMillis = System.currentTimeMillis();
         sub.lastEventNanos = now;
-        metrics.subscriptions.increment();
+        engine.metrics().subscriptions.increment();
         SubscribeToShardRequest request =
                 SubscribeToShardRequest.builder()
                         .consumerARN(consumerArn)
@@ -216,7 +197,7 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
         Lane<Line> lane = sub.lane;
         Line line = lane.transport;
         if (sub != line.sub || sub.ended) {
-            metrics.staleEvents.increment();
+            engine.metrics().staleEvents.increment();
             return;
         }
         sub.requested = false;
@@ -303,8 +284,7 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
         return " (was the stream, shard or stream consumer deleted?)";
     }
 
-    @Override
-    public long tickNanos() {
+    private long tickNanos() {
         long tick = Math.min(healthNanos / 5, TimeUnit.SECONDS.toNanos(1));
         if (probeNanos > 0) {
             tick = Math.min(tick, probeNanos / 2);
@@ -313,8 +293,7 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
     }
 
     /** Renews silent subscriptions and probes caught-up shards for a missed end. */
-    @Override
-    public void tick(long now) {
+    private void tick(long now) {
         for (Lane<Line> lane : engine.lanes()) {
             Line line = lane.transport;
             Sub sub = line.sub;
@@ -323,13 +302,13 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
             }
             boolean waitingForEvent = sub.subscription == null || sub.requested;
             if (waitingForEvent && now - sub.lastEventNanos > healthNanos) {
-                metrics.silentSubscriptions.increment();
+                engine.metrics().silentSubscriptions.increment();
                 LOG.warn(
                         "subscription #{} to shard {} of stream {} brought no event for {} ms;"
                                 + " renewing it after {}",
                         sub.id,
                         lane.shardId,
-                        stream,
+                        engine.stream(),
                         (now - sub.lastEventNanos) / 1_000_000,
                         lane.position());
                 stop(lane);
@@ -351,10 +330,11 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
         Line line = lane.transport;
         line.probing = true;
         line.lastProbeNanos = System.nanoTime();
-        metrics.closedShardProbes.increment();
+        engine.metrics().closedShardProbes.increment();
         try {
             client.getShardIterator(
-                            ShardRetention.iteratorRequest(stream, lane.shardId, lane.position()))
+                            ShardRetention.iteratorRequest(
+                                    engine.stream(), lane.shardId, lane.position()))
                     .thenCompose(
                             it ->
                                     it.shardIterator() == null
@@ -392,7 +372,7 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
                 "shard {} of stream {} is closed and read to its end (checked with GetRecords;"
                         + " the subscription did not signal it); children {}",
                 lane.shardId,
-                stream,
+                engine.stream(),
                 children);
         engine.endShard(lane, children);
     }

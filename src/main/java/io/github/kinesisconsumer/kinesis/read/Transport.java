@@ -11,17 +11,8 @@ package io.github.kinesisconsumer.kinesis.read;
  */
 interface Transport<S> {
 
-    /** Prefix of the engine thread's name. */
-    String threadName();
-
-    /** How the transport reads, for logs: "polling" or "enhanced fan-out". */
-    String describe();
-
     /** Called once, before any other method. */
     void bind(ShardReadingEngine<S> engine);
-
-    /** A new shard's transport state. */
-    S open(String shardId);
 
     /** The lane's start is resolved: begin reading. */
     void start(Lane<S> lane);
@@ -52,10 +43,4 @@ interface Transport<S> {
 
     /** The hint a failure message gives when Kinesis answers that a resource is missing. */
     String missingHint();
-
-    /** How often {@link #tick} runs, 0 for never. */
-    long tickNanos();
-
-    /** Periodic checks of the lanes. */
-    void tick(long nowNanos);
 }

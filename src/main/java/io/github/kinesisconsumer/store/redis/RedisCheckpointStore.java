@@ -11,12 +11,10 @@ import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.commands.JedisCommands;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.ScanParams;
@@ -26,9 +24,6 @@ import redis.clients.jedis.util.JedisURIHelper;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,82 +60,18 @@ public final class RedisCheckpointStore implements CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisCheckpointStore.class);
 
-    static final String PUT_SCRIPT =
-            "local function norm(s)\n"
-                    + "  local t = string.gsub(s, '^0+', '')\n"
-                    + "  if t == '' then return '0' end\n"
-                    + "  return t\n"
-                    + "end\n"
-                    + "local function cmpseq(a, b)\n"
-                    + "  a = norm(a)\n"
-                    + "  b = norm(b)\n"
-                    + "  if #a ~= #b then\n"
-                    + "    if #a < #b then return -1 end\n"
-                    + "    return 1\n"
-                    + "  end\n"
-                    // 15-digit chunks stay exact as Lua numbers and avoid locale-dependent
-                    // string comparison
-                    + "  for i = 1, #a, 15 do\n"
-                    + "    local x = tonumber(string.sub(a, i, i + 14))\n"
-                    + "    local y = tonumber(string.sub(b, i, i + 14))\n"
-                    + "    if x ~= y then\n"
-                    + "      if x < y then return -1 end\n"
-                    + "      return 1\n"
-                    + "    end\n"
-                    + "  end\n"
-                    + "  return 0\n"
-                    + "end\n"
-                    + "local written = 0\n"
-                    + "for i = 1, #KEYS / 2 do\n"
-                    + "  local vkey = KEYS[2 * i - 1]\n"
-                    + "  local mkey = KEYS[2 * i]\n"
-                    + "  local seq = ARGV[4 * i - 3]\n"
-                    + "  local sub = tonumber(ARGV[4 * i - 2])\n"
-                    + "  local fin = tonumber(ARGV[4 * i - 1])\n"
-                    + "  local whole = ARGV[4 * i]\n"
-                    + "  local cur = redis.call('GET', vkey)\n"
-                    + "  if cur and not string.find(cur, '^%d+$') then cur = nil end\n"
-                    + "  local newer = true\n"
-                    + "  if cur then\n"
-                    + "    local eseq, esub, efin = cur, -1, 0\n"
-                    + "    local meta = redis.call('GET', mkey)\n"
-                    + "    if meta then\n"
-                    + "      local ms, msub, mfin = string.match(meta, '^(%d+),(%-?%d+),([01])$')\n"
-                    + "      if ms and cmpseq(cur, ms) <= 0 then\n"
-                    + "        eseq, esub, efin = ms, tonumber(msub), tonumber(mfin)\n"
-                    + "      end\n"
-                    + "    end\n"
-                    + "    local c = cmpseq(seq, eseq)\n"
-                    + "    if c == 0 then\n"
-                    + "      newer = sub > esub or (sub == esub and fin > efin)\n"
-                    + "    else\n"
-                    + "      newer = c > 0\n"
-                    + "    end\n"
-                    + "  end\n"
-                    + "  if newer then\n"
-                    + "    local base = whole\n"
-                    + "    if whole == '' then\n"
-                    + "      base = seq\n"
-                    + "      if cur and cmpseq(cur, seq) <= 0 then base = cur end\n"
-                    + "    elseif cur and cmpseq(cur, whole) > 0 then\n"
-                    + "      base = cur\n"
-                    + "    end\n"
-                    + "    redis.call('SET', vkey, base)\n"
-                    + "    redis.call('SET', mkey, seq .. ',' .. ARGV[4 * i - 2] .. ',' .. ARGV[4 * i - 1])\n"
-                    + "    written = written + 1\n"
-                    + "  end\n"
-                    + "end\n"
-                    + "return written\n";
+    /** The Lua script that writes only newer checkpoints; see put-checkpoints.lua. */
+    static final String PUT_SCRIPT = RedisScripts.load("put-checkpoints.lua");
 
-    private static final String PUT_SCRIPT_SHA = sha1Hex(PUT_SCRIPT);
+    private static final String PUT_SCRIPT_SHA = RedisScripts.sha1Hex(PUT_SCRIPT);
     private static final Pattern META = Pattern.compile("(\\d+),(-?\\d+),([01])");
     private static final int MGET_SHARDS = 500;
     private static final int SCAN_COUNT = 1000;
 
-    private final Client client;
+    private final RedisClient client;
     private final String description;
 
-    private RedisCheckpointStore(Client client, String description) {
+    private RedisCheckpointStore(RedisClient client, String description) {
         this.client = client;
         this.description = description;
     }
@@ -290,7 +221,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
         }
     }
 
-    private <T> T run(String operation, Command<T> command) {
+    private <T> T run(String operation, RedisClient.Command<T> command) {
         try {
             return client.run(command);
         } catch (JedisException e) {
@@ -309,73 +240,6 @@ public final class RedisCheckpointStore implements CheckpointStore {
             out.append(c);
         }
         return out.toString();
-    }
-
-    private static String sha1Hex(String text) {
-        try {
-            byte[] digest =
-                    MessageDigest.getInstance("SHA-1")
-                            .digest(text.getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder(40);
-            for (byte b : digest) {
-                hex.append(Character.forDigit((b >> 4) & 0xf, 16))
-                        .append(Character.forDigit(b & 0xf, 16));
-            }
-            return hex.toString();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-1 is not available", e);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Command<T> {
-        T apply(JedisCommands commands);
-    }
-
-    private interface Client {
-        <T> T run(Command<T> command);
-
-        void close();
-    }
-
-    private static final class UnifiedClient implements Client {
-        private final UnifiedJedis jedis;
-        private final boolean owned;
-
-        UnifiedClient(UnifiedJedis jedis, boolean owned) {
-            this.jedis = jedis;
-            this.owned = owned;
-        }
-
-        @Override
-        public <T> T run(Command<T> command) {
-            return command.apply(jedis);
-        }
-
-        @Override
-        public void close() {
-            if (owned) {
-                jedis.close();
-            }
-        }
-    }
-
-    private static final class PoolClient implements Client {
-        private final JedisPool pool;
-
-        PoolClient(JedisPool pool) {
-            this.pool = pool;
-        }
-
-        @Override
-        public <T> T run(Command<T> command) {
-            try (Jedis jedis = pool.getResource()) {
-                return command.apply(jedis);
-            }
-        }
-
-        @Override
-        public void close() {}
     }
 
     /**
@@ -459,10 +323,10 @@ public final class RedisCheckpointStore implements CheckpointStore {
                 }
                 return jedis != null
                         ? new RedisCheckpointStore(
-                                new UnifiedClient(jedis, false),
+                                new RedisClient.Unified(jedis, false),
                                 "Redis checkpoint store (provided client)")
                         : new RedisCheckpointStore(
-                                new PoolClient(jedisPool),
+                                new RedisClient.Pooled(jedisPool),
                                 "Redis checkpoint store (provided pool)");
             }
             URI uri = parse(url);
@@ -506,7 +370,7 @@ public final class RedisCheckpointStore implements CheckpointStore {
                             + address
                             + (database != 0 ? "/" + database : "");
             return new RedisCheckpointStore(
-                    new UnifiedClient(new JedisPooled(address, config.build(), pool), true),
+                    new RedisClient.Unified(new JedisPooled(address, config.build(), pool), true),
                     description);
         }
 
