@@ -126,8 +126,17 @@ public final class FanOutOptions implements Serializable {
                 + closedShardProbeInterval
                 + ", deregisterOnClose="
                 + deregisterOnClose
+                + ", subscribeSpacing="
+                + subscribeSpacing
+                + ", registrationTimeout="
+                + registrationTimeout
                 + ", maxBufferedBytes="
                 + maxBufferedBytes
+                + ", backoff="
+                + backoffBase
+                + ".."
+                + backoffMax
+                + (failOnTrimmedPosition ? ", failOnTrimmedPosition" : "")
                 + "}";
     }
 

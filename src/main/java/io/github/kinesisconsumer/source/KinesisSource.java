@@ -118,6 +118,18 @@ public final class KinesisSource<T>
         return new Configuration(config);
     }
 
+    /** The polling settings of {@code config}. */
+    static PollerOptions pollerOptions(ReadableConfig config) {
+        return PollerOptions.builder()
+                .recordsPerCall(config.get(KinesisSourceOptions.GET_RECORDS_LIMIT))
+                .callsPerSecondPerShard(
+                        config.get(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND))
+                .idlePollInterval(config.get(KinesisSourceOptions.IDLE_POLL_INTERVAL))
+                .maxBufferedBytes(config.get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getBytes())
+                .failOnTrimmedPosition(config.get(KinesisSourceOptions.FAIL_ON_TRIMMED_POSITION))
+                .build();
+    }
+
     /**
      * The fan-out settings of {@code config}, or null when it reads by polling.
      *
@@ -161,22 +173,11 @@ public final class KinesisSource<T>
     @Override
     public SourceReader<T, ShardSplit> createReader(SourceReaderContext readerContext)
             throws Exception {
-        PollerOptions pollerOptions =
-                PollerOptions.builder()
-                        .recordsPerCall(config.get(KinesisSourceOptions.GET_RECORDS_LIMIT))
-                        .callsPerSecondPerShard(
-                                config.get(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND))
-                        .idlePollInterval(config.get(KinesisSourceOptions.IDLE_POLL_INTERVAL))
-                        .maxBufferedBytes(
-                                config.get(KinesisSourceOptions.MAX_BUFFERED_BYTES).getBytes())
-                        .failOnTrimmedPosition(
-                                config.get(KinesisSourceOptions.FAIL_ON_TRIMMED_POSITION))
-                        .build();
         return KinesisSourceReaderFactory.create(
                 readerContext,
                 stream,
                 clientSettings,
-                pollerOptions,
+                pollerOptions(config),
                 fanOutOptions(config),
                 config.get(KinesisSourceOptions.DEAGGREGATION),
                 deserializer,

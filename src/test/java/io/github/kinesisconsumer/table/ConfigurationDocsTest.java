@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.table;
 
 import io.github.kinesisconsumer.source.AwsOptions;
 import io.github.kinesisconsumer.source.KinesisSourceOptions;
+import io.github.kinesisconsumer.testing.ConsumerEquivalents;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.FallbackKey;
@@ -96,7 +97,12 @@ class ConfigurationDocsTest {
                 .append("`KinesisSource.builder()`: `set(Option, value)` or")
                 .append(" `configuration(Configuration)`, where an AWS\noption applies when no")
                 .append(" `clientSettings(..)` are given. A bad value gets the same message")
-                .append(" from both.\n");
+                .append(" from both.\n\nThe standalone consumer (`KinesisConsumer.builder()`) is\n")
+                .append("free of Flink and takes no Flink configuration: the column\n")
+                .append("*Standalone consumer* names the call that sets the same thing there, into")
+                .append(" the same\n`ClientSettings`, `PollerOptions` and `FanOutOptions` objects")
+                .append(
+                        " (`ConsumerVocabularyTest` checks\nthat each lands where the key does).\n");
         section(
                 out,
                 "Source options",
@@ -118,8 +124,9 @@ class ConfigurationDocsTest {
     private static void section(StringBuilder out, String title, String intro, Class<?> holder)
             throws Exception {
         out.append("\n## ").append(title).append("\n\n").append(intro).append("\n\n");
-        out.append("| Key | Default | Type | On the builder | Description |\n");
-        out.append("|---|---|---|---|---|\n");
+        out.append(
+                "| Key | Default | Type | On the builder | Standalone consumer | Description |\n");
+        out.append("|---|---|---|---|---|---|\n");
         for (Field field : constants(holder)) {
             ConfigOption<?> option = (ConfigOption<?>) field.get(null);
             String type =
@@ -154,6 +161,8 @@ class ConfigurationDocsTest {
                     .append(type)
                     .append(" | ")
                     .append(builder)
+                    .append(" | ")
+                    .append(ConsumerEquivalents.of(option.key()))
                     .append(" | ")
                     .append(description.toString().replace("|", "\\|").replace("\n", " "))
                     .append(" |\n");
