@@ -66,12 +66,13 @@ public final class KinesisConsumer implements AutoCloseable {
         this.config = config;
         this.stream = stream;
         this.pollerOptions = pollerOptions;
-        this.client = config.clientSettings().createAsyncClient();
         this.fanOut = config.fanOutOptions();
         this.pollingClient =
                 fanOut == null
                         ? config.clientSettings().createPollingClient()
                         : config.clientSettings().createAsyncClient(Protocol.HTTP2);
+        // polling needs no second HTTP stack: ListShards goes through the blocking client too
+        this.client = fanOut == null ? pollingClient : config.clientSettings().createAsyncClient();
     }
 
     public static KinesisConsumerBuilder builder() {
@@ -169,7 +170,9 @@ public final class KinesisConsumer implements AutoCloseable {
             }
         }
         deregisterIfRegisteredHere();
-        client.close();
+        if (client != pollingClient) {
+            client.close();
+        }
         pollingClient.close();
     }
 
