@@ -133,6 +133,8 @@ public final class ThroughputBenchmark {
                 firstNanos = System.nanoTime();
                 firstCpu = processCpu();
                 firstServerCpu = serverCpu.getAsLong();
+                // wall clock, to place the first record among the readers' log lines
+                System.err.println("first record at " + java.time.LocalTime.now());
             }
             if (c >= total && c - n < total) {
                 lastNanos = System.nanoTime();

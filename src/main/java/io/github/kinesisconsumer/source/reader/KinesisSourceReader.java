@@ -102,6 +102,10 @@ public final class KinesisSourceReader<T>
     @Override
     public void start() {
         super.start();
+        LOG.info(
+                "reader {} started with {} restored shard(s)",
+                context.getIndexOfSubtask(),
+                reading.size());
         context.sendSourceEventToCoordinator(new OwnedShardsEvent(new ArrayList<>(reading)));
     }
 
