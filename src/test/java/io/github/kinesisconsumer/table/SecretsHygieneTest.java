@@ -16,6 +16,8 @@ import io.github.kinesisconsumer.testing.TestStream;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -189,11 +191,10 @@ class SecretsHygieneTest {
     private static List<String> runAndDescribe(KinesisSource<String> source, boolean succeeds)
             throws Exception {
         List<String> out = new ArrayList<>();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Configuration conf = new Configuration();
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(2);
-        env.getConfig()
-                .setRestartStrategy(
-                        org.apache.flink.api.common.restartstrategy.RestartStrategies.noRestart());
         env.fromSource(source, WatermarkStrategy.noWatermarks(), "kinesis")
                 .sinkTo(new DiscardingSink<>());
         out.add(env.getExecutionPlan());
