@@ -109,27 +109,16 @@ final class CheckpointWriter {
             Checkpoint checkpoint,
             String position,
             int conflicts) {
-        return conditionalWrite(namespace, shardId, checkpoint, position)
-                .handle(
-                        (response, error) -> {
-                            if (error == null) {
-                                return CompletableFuture.<Void>completedFuture(null);
-                            }
-                            Throwable cause = unwrap(error);
-                            if (!(cause instanceof ConditionalCheckFailedException)) {
-                                return CompletableFuture.<Void>failedFuture(cause);
-                            }
-                            ConditionalCheckFailedException failed =
-                                    (ConditionalCheckFailedException) cause;
-                            return afterConflict(
-                                    namespace,
-                                    shardId,
-                                    checkpoint,
-                                    position,
-                                    conflicts,
-                                    failed.hasItem() ? failed.item() : null);
-                        })
-                .thenCompose(Function.identity());
+        return continueOnConflict(
+                conditionalWrite(namespace, shardId, checkpoint, position),
+                failed ->
+                        afterConflict(
+                                namespace,
+                                shardId,
+                                checkpoint,
+                                position,
+                                conflicts,
+                                failed.hasItem() ? failed.item() : null));
     }
 
     /**
@@ -266,22 +255,36 @@ final class CheckpointWriter {
                                 Map.of("#pos", POSITION_KEY, "#seq", SEQUENCE_NUMBER))
                         .expressionAttributeValues(Map.of(":seen", seenSequence))
                         .build();
-        return client.putItem(request)
-                .handle(
+        CompletableFuture<?> replaced =
+                client.putItem(request)
+                        .thenRun(
+                                () ->
+                                        LOG.debug(
+                                                "{}: replaced {} shard {} written without"
+                                                        + " position_key",
+                                                where,
+                                                namespace,
+                                                shardId));
+        return continueOnConflict(
+                replaced, failed -> retry(namespace, shardId, checkpoint, position, conflicts));
+    }
+
+    /**
+     * {@code write}, continued by {@code onConflict} when its condition failed; any other failure
+     * fails the result.
+     */
+    private static CompletableFuture<Void> continueOnConflict(
+            CompletableFuture<?> write,
+            Function<ConditionalCheckFailedException, CompletableFuture<Void>> onConflict) {
+        return write.handle(
                         (response, error) -> {
                             if (error == null) {
-                                LOG.debug(
-                                        "{}: replaced {} shard {} written without position_key",
-                                        where,
-                                        namespace,
-                                        shardId);
                                 return CompletableFuture.<Void>completedFuture(null);
                             }
                             Throwable cause = unwrap(error);
-                            if (cause instanceof ConditionalCheckFailedException) {
-                                return retry(namespace, shardId, checkpoint, position, conflicts);
-                            }
-                            return CompletableFuture.<Void>failedFuture(cause);
+                            return cause instanceof ConditionalCheckFailedException
+                                    ? onConflict.apply((ConditionalCheckFailedException) cause)
+                                    : CompletableFuture.<Void>failedFuture(cause);
                         })
                 .thenCompose(Function.identity());
     }
