@@ -110,18 +110,21 @@ public final class KinesisErrors {
                 && ((SdkServiceException) t).isThrottlingException();
     }
 
-    /** 5xx answers, timeouts and network failures: worth a retry after a pause. */
     /**
      * An AT_TIMESTAMP iterator asked for a moment the service's clock has not reached yet (the
      * caller's clock is ahead): taking it again a little later succeeds.
      */
     public static boolean isTimestampAhead(Throwable t) {
         t = unwrap(t);
+        String message = t.getMessage();
         return t instanceof InvalidArgumentException
-                && t.getMessage() != null
-                && t.getMessage().contains("cannot be greater than the currentTimestamp");
+                && message != null
+                // Kinesis and kinesalite; kinesis-local
+                && (message.contains("cannot be greater than the currentTimestamp")
+                        || message.contains("Timestamp cannot be in the future"));
     }
 
+    /** 5xx answers, timeouts and network failures: worth a retry after a pause. */
     public static boolean isTransient(Throwable t) {
         t = unwrap(t);
         if (isThrottling(t)) {

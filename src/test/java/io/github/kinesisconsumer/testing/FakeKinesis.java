@@ -38,6 +38,9 @@ import java.util.function.Supplier;
  */
 public final class FakeKinesis implements KinesisAsyncClient {
 
+    private final java.util.Queue<RuntimeException> iteratorFailures =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     /** Decides, per GetRecords call, whether to fail it. Returns null to answer normally. */
     public interface Fault extends BiFunction<String, Integer, RuntimeException> {}
 
@@ -155,9 +158,19 @@ public final class FakeKinesis implements KinesisAsyncClient {
                 .build();
     }
 
+    /** The next GetShardIterator calls fail with these, one each, before any succeeds. */
+    public FakeKinesis failIteratorCalls(RuntimeException... failures) {
+        iteratorFailures.addAll(java.util.Arrays.asList(failures));
+        return this;
+    }
+
     @Override
     public CompletableFuture<GetShardIteratorResponse> getShardIterator(
             GetShardIteratorRequest request) {
+        RuntimeException failure = iteratorFailures.poll();
+        if (failure != null) {
+            return failed(failure);
+        }
         List<Record> records = shards.get(request.shardId());
         if (records == null) {
             return failed(

@@ -8,6 +8,7 @@ import io.github.kinesisconsumer.testing.FakeKinesis;
 
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
@@ -29,6 +30,33 @@ class PollingFaultTest {
                 .callsPerSecondPerShard(50)
                 .idlePollInterval(Duration.ofMillis(5))
                 .backoff(Duration.ofMillis(5), Duration.ofMillis(40));
+    }
+
+    @Test
+    void aStartAheadOfTheServiceClockIsRetriedInEitherWording() throws Exception {
+        // real Kinesis and kinesalite word it one way, kinesis-local the other
+        for (String message :
+                List.of(
+                        "The timestampInMillis parameter cannot be greater than the"
+                                + " currentTimestampInMillis.",
+                        "Timestamp cannot be in the future")) {
+            FakeKinesis fake =
+                    new FakeKinesis()
+                            .shard("s0", 50)
+                            .failIteratorCalls(
+                                    InvalidArgumentException.builder()
+                                            .message(message)
+                                            .statusCode(400)
+                                            .build());
+            try (ShardReader poller = ShardReader.polling(fake, STREAM, fast().build())) {
+                poller.addShard("s0", StartingPosition.trimHorizon());
+                PollingReader reader =
+                        new PollingReader().readUntil(poller, 50, 1, Duration.ofSeconds(10));
+
+                assertInOrder(reader, "s0", 50);
+                assertThat(poller.metrics().transientErrors()).as(message).isEqualTo(1);
+            }
+        }
     }
 
     @Test
