@@ -162,7 +162,12 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
     @Override
     public void start() {
         if (client == null) {
-            client = clientSettings.createAsyncClient();
+            // polling lists shards through the blocking client, as the readers read: one HTTP
+            // stack, and no Netty pool that can hold a retry after a refused connection
+            client =
+                    fanOut == null
+                            ? clientSettings.createPollingClient()
+                            : clientSettings.createAsyncClient();
         }
         discovery =
                 new ShardDiscovery(
