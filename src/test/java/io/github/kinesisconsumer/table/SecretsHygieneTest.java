@@ -20,6 +20,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.runtime.jobgraph.JobGraph;
 import org.apache.flink.runtime.jobgraph.JobVertex;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
@@ -42,11 +43,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Secrets given to the library — an AWS secret key and session token, database and Redis passwords,
  * a JDBC URL with a password — never come back out: not in logs (INFO for all, DEBUG for the
  * library), exception messages and stack traces, {@code toString()}, Flink's execution plan, job
- * graph vertex names and descriptions, or the SQL plan; for a job that runs and for one that fails.
+ * graph vertex names and descriptions, the SQL plan, or metric identifiers and scope variables; for
+ * a job that runs and for one that fails.
  */
 class SecretsHygieneTest {
 
-    @RegisterExtension static final MiniClusterExtension FLINK = FlinkCluster.of(1, 2);
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = FlinkCluster.reportingTo(METRICS, 1, 2);
 
     @RegisterExtension
     static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesalite();
@@ -90,6 +95,7 @@ class SecretsHygieneTest {
             seen.addAll(runAndDescribe(source(stream.name(), unreachable), false));
             store.close();
 
+            seen.add(metricNames());
             seen.add(logs.text());
             System.out.printf("secrets hygiene (builder): %d log lines checked%n", logs.lines());
         }
@@ -133,6 +139,7 @@ class SecretsHygieneTest {
                             () -> SqlTables.collect(failingEnv, "SELECT customer FROM orders"));
             seen.add(trace(failure));
 
+            seen.add(metricNames());
             seen.add(logs.text());
             System.out.printf("secrets hygiene (SQL): %d log lines checked%n", logs.lines());
         }
@@ -211,6 +218,25 @@ class SecretsHygieneTest {
             out.add(trace(catchFailure(() -> env.execute("hygiene-failing"))));
         }
         return out;
+    }
+
+    /**
+     * Every metric reported so far: identifier (scope and name) and scope variables; at least the
+     * source's own metrics, so the check has something to look at.
+     */
+    private static String metricNames() {
+        StringBuilder out = new StringBuilder();
+        int count = 0;
+        for (var group : METRICS.getMetricsByGroup().entrySet()) {
+            for (String name : group.getValue().keySet()) {
+                out.append(group.getKey().getMetricIdentifier(name)).append('\n');
+                count++;
+            }
+            out.append(group.getKey().getAllVariables()).append('\n');
+        }
+        assertThat(out.toString()).contains("KinesisSource").contains("getRecordsCalls");
+        System.out.printf("secrets hygiene: %d metric identifiers checked%n", count);
+        return out.toString();
     }
 
     private interface Call {
