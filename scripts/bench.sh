@@ -6,7 +6,8 @@
 #                                # vs KinesisConsumer.scan on the in-process stand-in
 #                                # (options: --full, --shards=1,4,16,64, --sizes=100,1024,
 #                                #  --parallelism=1,2, --records=1000000, --readers=raw,source,
-#                                #  legacy,scan,source-ckpt,source-pg, --rounds=N, --no-warmup)
+#                                #  legacy,scan,source-ckpt,source-pg, source-sdkparse (the SDK
+#                                #  decoding GetRecords), --rounds=N (interleaved), --no-warmup)
 #   scripts/bench.sh throughput-kinesalite  # the same readers on kinesalite (real emulator)
 #   scripts/bench.sh discovery   # enumerator: discover and assign a 10,000-shard stream
 #   scripts/bench.sh latency     # put->emit p50/p99 at 1,000 records/s over 4 shards (kinesalite)

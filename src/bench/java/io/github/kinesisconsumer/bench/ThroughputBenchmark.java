@@ -7,6 +7,7 @@ import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
 import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.wire.GetRecordsDecoding;
 import io.github.kinesisconsumer.source.KinesisSource;
 import io.github.kinesisconsumer.source.KinesisSourceOptions;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
@@ -66,9 +67,11 @@ import java.util.function.LongSupplier;
  * <p>Run with {@code scripts/bench.sh throughput [options]}. Options: {@code --shards=1,4,16,64}
  * {@code --sizes=100,1024} {@code --parallelism=1,2} {@code --records=1000000} (total per run;
  * 300,000 for 1 KB records unless given) {@code --readers=raw,source,legacy,scan} (also {@code
- * raw-paced}, {@code source-unpaced}, {@code legacy-unpaced}: "x raw" compares a reader with the
+ * raw-paced}, {@code source-unpaced}, {@code legacy-unpaced}, and {@code source-sdkparse}, {@code
+ * source-unpaced-sdkparse}: the source with the SDK decoding GetRecords answers instead of the
+ * library; "x raw" compares a reader with the
  * raw loop of the same pacing — paced readers with {@code raw-paced} when it ran — and "x legacy"
- * with the legacy connector of the same pacing) {@code --full} (the whole matrix) {@code
+ * with the legacy connector of the same pacing) {@code --rounds=N} (every cell N times, interleaved) {@code --full} (the whole matrix) {@code
  * --kinesalite=URL} {@code --live-heap} (a full collection every second, printing the live heap
  * against records read: for the backlog memory run, not for throughput).
  *
@@ -116,6 +119,9 @@ public final class ThroughputBenchmark {
 
         /** Peak of the heap in use right after a collection (live data), minus the baseline. */
         volatile long peakLive;
+
+        /** The most live threads of the JVM during the run (stand-in's handlers included). */
+        volatile int peakThreads;
 
         volatile boolean sampling = true;
 
@@ -323,38 +329,24 @@ public final class ThroughputBenchmark {
                                 ? Target.kinesalite(kinesalite, shards, perShard, size)
                                 : Target.fast(shards, perShard, size);
                 try {
-                    if (readers.contains("raw")) {
-                        results.add(runRaw(target, false));
-                    }
-                    if (readers.contains("raw-paced")) {
-                        results.add(runRaw(target, true));
-                    }
-                    for (int p : parallelisms) {
-                        if (readers.contains("source")) {
-                            results.add(runFlink(target, "source", p));
+                    for (int round = 0; round < rounds; round++) {
+                        if (readers.contains("raw")) {
+                            results.add(runRaw(target, false));
                         }
-                        if (readers.contains("source-unpaced")) {
-                            results.add(runFlink(target, "source-unpaced", p));
+                        if (readers.contains("raw-paced")) {
+                            results.add(runRaw(target, true));
                         }
-                        // Mirror cost: checkpoints every 500 ms without and with a PostgreSQL
-                        // store mirroring them (--readers=source-ckpt,source-pg).
-                        for (int round = 0; round < rounds; round++) {
-                            if (readers.contains("source-ckpt")) {
-                                results.add(runFlink(target, "source-ckpt", p));
-                            }
-                            if (readers.contains("source-pg")) {
-                                results.add(runFlink(target, "source-pg", p));
+                        for (int p : parallelisms) {
+                            for (String reader : FLINK_READERS) {
+                                if (readers.contains(reader)
+                                        && (legacyAvailable || !reader.startsWith("legacy"))) {
+                                    results.add(runFlink(target, reader, p));
+                                }
                             }
                         }
-                        if (readers.contains("legacy") && legacyAvailable) {
-                            results.add(runFlink(target, "legacy", p));
+                        if (readers.contains("scan")) {
+                            results.add(runScan(target));
                         }
-                        if (readers.contains("legacy-unpaced") && legacyAvailable) {
-                            results.add(runFlink(target, "legacy-unpaced", p));
-                        }
-                    }
-                    if (readers.contains("scan")) {
-                        results.add(runScan(target));
                     }
                 } finally {
                     target.close();
@@ -522,6 +514,11 @@ public final class ThroughputBenchmark {
                                     nextFullGc = System.nanoTime() + 1_000_000_000L;
                                 }
                                 peak = Math.max(peak, mem.getHeapMemoryUsage().getUsed());
+                                m.peakThreads =
+                                        Math.max(
+                                                m.peakThreads,
+                                                ManagementFactory.getThreadMXBean()
+                                                        .getThreadCount());
                                 m.peakHeap = peak - baseline;
                                 if (!liveHeapSeries) {
                                     m.peakLive = Math.max(m.peakLive, liveAfterLastGc() - baseline);
@@ -557,7 +554,7 @@ public final class ThroughputBenchmark {
         r.note = note;
         System.out.printf(
                 "  %-11s p=%d shards=%-3d size=%-5d %,10.0f rec/s  %7.1f MB/s  first %6.0f ms  cpu"
-                        + " %.2f s/M  heap %.0f MB live %.0f MB %s%n",
+                        + " %.2f s/M  heap %.0f MB live %.0f MB threads %d %s%n",
                 reader,
                 p,
                 r.shards,
@@ -568,6 +565,7 @@ public final class ThroughputBenchmark {
                 r.cpuPerMillion(),
                 r.heapMb,
                 r.liveMb,
+                m.peakThreads,
                 note);
         if (!m.liveSeries.isEmpty()) {
             StringBuilder series =
@@ -688,20 +686,35 @@ public final class ThroughputBenchmark {
 
     /** Our source or the legacy consumer in a local Flink job with a counting, discarding sink. */
     @SuppressWarnings("unchecked")
+    /** Flink readers in the order each round runs them; --readers picks among them. */
+    private static final List<String> FLINK_READERS =
+            List.of(
+                    "source",
+                    "source-sdkparse",
+                    "source-unpaced",
+                    "source-unpaced-sdkparse",
+                    "source-ckpt",
+                    "source-pg",
+                    "legacy",
+                    "legacy-unpaced");
+
     static Result runFlink(Target target, String reader, int parallelism) throws Exception {
         Configuration conf = new Configuration();
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
+        // "-sdkparse": the same reader with the SDK decoding GetRecords answers (our decoder off)
+        boolean sdkParse = reader.endsWith("-sdkparse");
+        String kind = sdkParse ? reader.substring(0, reader.length() - 9) : reader;
         Meter m = begin(target);
-        if (reader.startsWith("source")) {
-            if (reader.equals("source-ckpt") || reader.equals("source-pg")) {
+        if (kind.startsWith("source")) {
+            if (kind.equals("source-ckpt") || kind.equals("source-pg")) {
                 env.enableCheckpointing(500);
             }
             var builder = KinesisSource.<byte[]>builder();
-            if (reader.equals("source-unpaced")) {
+            if (kind.equals("source-unpaced")) {
                 builder.set(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND, UNPACED_CALLS);
             }
-            if (reader.equals("source-pg")) {
+            if (kind.equals("source-pg")) {
                 String url =
                         System.getenv()
                                 .getOrDefault("KC_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
@@ -736,7 +749,7 @@ public final class ThroughputBenchmark {
             props.setProperty("aws.credentials.provider.basic.accesskeyid", "local");
             props.setProperty("aws.credentials.provider.basic.secretkey", "local");
             props.setProperty("flink.stream.initpos", "TRIM_HORIZON");
-            if (reader.equals("legacy-unpaced")) {
+            if (kind.equals("legacy-unpaced")) {
                 props.setProperty("flink.shard.getrecords.intervalmillis", "0");
             }
             SourceFunction<byte[]> legacy =
@@ -751,10 +764,14 @@ public final class ThroughputBenchmark {
                     .returns(PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO)
                     .addSink(new CountingSink<>());
         }
+        if (sdkParse) {
+            System.setProperty(GetRecordsDecoding.DISABLE_PROPERTY, "true");
+        }
         JobClient job = env.executeAsync(reader + " p" + parallelism);
         try {
             await(m, reader);
         } finally {
+            System.clearProperty(GetRecordsDecoding.DISABLE_PROPERTY);
             job.cancel().get(60, TimeUnit.SECONDS);
             try {
                 job.getJobExecutionResult().get(60, TimeUnit.SECONDS);

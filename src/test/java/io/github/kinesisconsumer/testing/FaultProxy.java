@@ -1,5 +1,8 @@
 package io.github.kinesisconsumer.testing;
 
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.Credentials;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -98,6 +101,17 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** Starts a proxy on a free loopback port in front of {@code upstreamEndpoint}. */
+    /** Client settings for a JSON Kinesis stand-in behind this proxy, 5 s per attempt. */
+    public ClientSettings clientSettings() {
+        return ClientSettings.builder()
+                .region("us-east-1")
+                .endpoint(endpoint())
+                .credentials(Credentials.basic("local", "local"))
+                .cborEnabled(false)
+                .apiCallAttemptTimeout(Duration.ofSeconds(5))
+                .build();
+    }
+
     public static FaultProxy start(String upstreamEndpoint) throws IOException {
         return new FaultProxy(URI.create(upstreamEndpoint));
     }

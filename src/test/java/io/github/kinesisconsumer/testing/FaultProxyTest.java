@@ -1,8 +1,5 @@
 package io.github.kinesisconsumer.testing;
 
-import io.github.kinesisconsumer.kinesis.ClientSettings;
-import io.github.kinesisconsumer.kinesis.Credentials;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,15 +30,7 @@ class FaultProxyTest {
     static void start() throws Exception {
         kinesis = FastKinesisServer.start(2, 100, 50, 2);
         proxy = FaultProxy.start(kinesis.endpoint());
-        client =
-                ClientSettings.builder()
-                        .region("us-east-1")
-                        .endpoint(proxy.endpoint())
-                        .credentials(Credentials.basic("local", "local"))
-                        .cborEnabled(false)
-                        .apiCallAttemptTimeout(Duration.ofSeconds(5))
-                        .build()
-                        .createAsyncClient();
+        client = proxy.clientSettings().createAsyncClient();
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.kinesis.read;
 
 import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.wire.DecodedRecords;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -8,6 +9,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.util.List;
 
@@ -94,6 +96,7 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
         if (engine.stream().arn() != null) {
             request.streamARN(engine.stream().arn());
         }
+        DecodedRecords decoded = DecodedRecords.attachTo(request);
         try {
             client.getRecords(request.build())
                     .whenComplete(
@@ -104,10 +107,11 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
                                                             lane,
                                                             now,
                                                             requestedAt,
+                                                            decoded,
                                                             response,
                                                             error)));
         } catch (RuntimeException e) {
-            onRecords(lane, now, requestedAt, null, e);
+            onRecords(lane, now, requestedAt, decoded, null, e);
         }
     }
 
@@ -149,6 +153,7 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
             Lane<Cursor> lane,
             long startNanos,
             long requestedAtMillis,
+            DecodedRecords decoded,
             GetRecordsResponse response,
             Throwable error) {
         Cursor cursor = lane.transport;
@@ -163,7 +168,7 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
         long latency = System.nanoTime() - startNanos;
         engine.metrics().lastFetchLatencyNanos = latency;
         engine.metrics().fetchNanos.add(latency);
-        var records = response.records();
+        List<Record> records = decoded.recordsOf(response);
         Long behind = response.millisBehindLatest();
         cursor.iterator = response.nextShardIterator();
         boolean end = cursor.iterator == null;

@@ -1,0 +1,49 @@
+package io.github.kinesisconsumer.kinesis.wire;
+
+import io.github.kinesisconsumer.annotation.Internal;
+
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+import java.util.List;
+
+/**
+ * Where one GetRecords call's records arrive when {@link GetRecordsDecoding} decoded them. The
+ * response the SDK returns then carries every other field but an empty record list; a client
+ * without the interceptor (or an asynchronous one) leaves this empty and the response whole, so
+ * {@link #recordsOf} works either way.
+ */
+@Internal
+public final class DecodedRecords {
+
+    static final ExecutionAttribute<DecodedRecords> ATTRIBUTE =
+            new ExecutionAttribute<>("kinesis-consumer.decoded-records");
+
+    private volatile List<Record> records;
+
+    private DecodedRecords() {}
+
+    /** Asks for the records of the call {@code request} builds to be decoded into the result. */
+    public static DecodedRecords attachTo(GetRecordsRequest.Builder request) {
+        DecodedRecords holder = new DecodedRecords();
+        request.overrideConfiguration(o -> o.putExecutionAttribute(ATTRIBUTE, holder));
+        return holder;
+    }
+
+    void set(List<Record> decoded) {
+        this.records = decoded;
+    }
+
+    /** The records of {@code response}: the decoded ones if the interceptor ran, else the SDK's. */
+    public List<Record> recordsOf(GetRecordsResponse response) {
+        List<Record> decoded = records;
+        return decoded != null ? decoded : response.records();
+    }
+
+    /** True when the interceptor decoded this call's records. */
+    public boolean decoded() {
+        return records != null;
+    }
+}

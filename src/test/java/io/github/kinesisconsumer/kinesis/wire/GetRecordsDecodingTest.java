@@ -1,0 +1,193 @@
+package io.github.kinesisconsumer.kinesis.wire;
+
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.testing.FastKinesisServer;
+import io.github.kinesisconsumer.testing.Fault;
+import io.github.kinesisconsumer.testing.FaultProxy;
+import io.github.kinesisconsumer.testing.FaultRule;
+import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.TestStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The library's own GetRecords decoding gives exactly what the SDK's does, on the real emulators:
+ * CBOR (kinesis-local) and JSON (kinesalite), binary payloads of many sizes, unusual partition
+ * keys, arrival times, the end of a split shard with its children; and errors still reach the
+ * caller as the SDK's exceptions.
+ */
+class GetRecordsDecodingTest {
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESIS_LOCAL = KinesisEmulatorExtension.kinesisLocal();
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESALITE = KinesisEmulatorExtension.kinesalite();
+
+    @Test
+    void cborAnswersDecodeExactlyAsTheSdkDecodesThem() throws Exception {
+        assertThat(KINESIS_LOCAL.clientSettings().cborEnabled()).isTrue();
+        decodesLikeTheSdk(KINESIS_LOCAL);
+    }
+
+    @Test
+    void jsonAnswersDecodeExactlyAsTheSdkDecodesThem() throws Exception {
+        assertThat(KINESALITE.clientSettings().cborEnabled()).isFalse();
+        decodesLikeTheSdk(KINESALITE);
+    }
+
+    private static void decodesLikeTheSdk(KinesisEmulatorExtension kinesis) throws Exception {
+        TestStream stream = kinesis.createStream(1);
+        String shard = stream.shardIds().get(0);
+        Random random = new Random(42);
+        List<String> keys = new ArrayList<>();
+        List<byte[]> data = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            keys.add(
+                    i % 50 == 0
+                            ? "ключ-ü-\uD83D\uDE42-" + i
+                            : i % 77 == 0 ? "k".repeat(256) : "pk-" + i);
+            byte[] payload = new byte[i == 7 ? 200_000 : 1 + random.nextInt(3_000)];
+            random.nextBytes(payload);
+            data.add(payload);
+        }
+        stream.putBytes(keys, data);
+        stream.split(shard);
+
+        ClientSettings settings = kinesis.clientSettings();
+        try (KinesisAsyncClient ours = settings.createPollingClient();
+                KinesisAsyncClient sdk = sdkDecoding(settings)) {
+            List<Page> decoded = readToEnd(ours, stream.name(), shard);
+            List<Page> parsed = readToEnd(sdk, stream.name(), shard);
+
+            assertThat(decoded).allSatisfy(page -> assertThat(page.decodedByUs).isTrue());
+            assertThat(parsed).allSatisfy(page -> assertThat(page.decodedByUs).isFalse());
+            List<Record> ourRecords = records(decoded);
+            List<Record> sdkRecords = records(parsed);
+            assertThat(ourRecords).hasSize(400);
+            assertThat(ourRecords).isEqualTo(sdkRecords);
+            for (int i = 0; i < 400; i++) {
+                assertThat(ourRecords.get(i).partitionKey()).isEqualTo(keys.get(i));
+                assertThat(ourRecords.get(i).data().asByteArray()).isEqualTo(data.get(i));
+                assertThat(ourRecords.get(i).approximateArrivalTimestamp()).isNotNull();
+            }
+            Page ourEnd = decoded.get(decoded.size() - 1);
+            Page sdkEnd = parsed.get(parsed.size() - 1);
+            assertThat(ourEnd.response.nextShardIterator()).isNull();
+            if (kinesis.clientSettings().cborEnabled()) {
+                assertThat(ourEnd.response.childShards()).hasSize(2); // kinesalite names none
+            }
+            assertThat(ourEnd.response.childShards()).isEqualTo(sdkEnd.response.childShards());
+            assertThat(ourEnd.response.millisBehindLatest() == null)
+                    .isEqualTo(sdkEnd.response.millisBehindLatest() == null);
+        }
+    }
+
+    @Test
+    void errorsStillArriveAsTheSdkMapsThem() throws Exception {
+        try (FastKinesisServer kinesis = FastKinesisServer.start(1, 100, 50, 1);
+                FaultProxy proxy = FaultProxy.start(kinesis.endpoint());
+                KinesisAsyncClient client = proxy.clientSettings().createPollingClient()) {
+            proxy.add(FaultRule.on("GetRecords", Fault.THROTTLE).times(1));
+            proxy.add(FaultRule.on("GetRecords", Fault.EXPIRED_ITERATOR).times(1));
+            proxy.add(FaultRule.on("GetRecords", Fault.INTERNAL_FAILURE).times(1));
+            String iterator = iterator(client, "bench", "shardId-000000000000");
+
+            List<DecodedRecords> holders = new ArrayList<>();
+            assertThat(failure(client, iterator, holders))
+                    .isInstanceOf(ProvisionedThroughputExceededException.class);
+            assertThat(failure(client, iterator, holders))
+                    .isInstanceOf(ExpiredIteratorException.class);
+            Throwable internal = failure(client, iterator, holders);
+            assertThat(internal).isInstanceOf(KinesisException.class);
+            assertThat(((KinesisException) internal).statusCode()).isEqualTo(500);
+            assertThat(holders).noneMatch(DecodedRecords::decoded);
+
+            Page page = call(client, "bench", iterator);
+            assertThat(page.decodedByUs).isTrue();
+            assertThat(page.records).hasSize(100);
+            assertThat(page.response.records()).isEmpty();
+            assertThat(page.response.nextShardIterator()).isNotNull();
+        }
+    }
+
+    private static Throwable failure(
+            KinesisAsyncClient client, String iterator, List<DecodedRecords> holders) {
+        GetRecordsRequest.Builder request = GetRecordsRequest.builder().shardIterator(iterator);
+        holders.add(DecodedRecords.attachTo(request));
+        Throwable thrown = catchThrowable(() -> client.getRecords(request.build()).join());
+        return thrown instanceof CompletionException ? thrown.getCause() : thrown;
+    }
+
+    private static KinesisAsyncClient sdkDecoding(ClientSettings settings) {
+        System.setProperty(GetRecordsDecoding.DISABLE_PROPERTY, "true");
+        try {
+            return settings.createPollingClient();
+        } finally {
+            System.clearProperty(GetRecordsDecoding.DISABLE_PROPERTY);
+        }
+    }
+
+    private static final class Page {
+        final GetRecordsResponse response;
+        final List<Record> records;
+        final boolean decodedByUs;
+
+        Page(GetRecordsResponse response, DecodedRecords holder) {
+            this.response = response;
+            this.records = holder.recordsOf(response);
+            this.decodedByUs = holder.decoded();
+        }
+    }
+
+    private static List<Page> readToEnd(KinesisAsyncClient client, String stream, String shard) {
+        List<Page> pages = new ArrayList<>();
+        String iterator = iterator(client, stream, shard);
+        while (iterator != null && pages.size() < 1_000) {
+            Page page = call(client, stream, iterator);
+            pages.add(page);
+            iterator = page.response.nextShardIterator();
+        }
+        return pages;
+    }
+
+    private static Page call(KinesisAsyncClient client, String stream, String iterator) {
+        GetRecordsRequest.Builder request =
+                GetRecordsRequest.builder().shardIterator(iterator).limit(150);
+        DecodedRecords holder = DecodedRecords.attachTo(request);
+        return new Page(client.getRecords(request.build()).join(), holder);
+    }
+
+    private static List<Record> records(List<Page> pages) {
+        List<Record> all = new ArrayList<>();
+        pages.forEach(page -> all.addAll(page.records));
+        return all;
+    }
+
+    private static String iterator(KinesisAsyncClient client, String stream, String shard) {
+        return client.getShardIterator(
+                        r ->
+                                r.streamName(stream)
+                                        .shardId(shard)
+                                        .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                .join()
+                .shardIterator();
+    }
+}
