@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -72,7 +74,8 @@ import java.util.function.LongSupplier;
  * library; "x raw" compares a reader with the
  * raw loop of the same pacing — paced readers with {@code raw-paced} when it ran — and "x legacy"
  * with the legacy connector of the same pacing) {@code --rounds=N} (every cell N times, interleaved) {@code --full} (the whole matrix) {@code
- * --kinesalite=URL} {@code --live-heap} (a full collection every second, printing the live heap
+ * --kinesalite=URL} {@code --separate-stand-in} (the stand-in in a JVM of its own; its CPU
+ * reported apart) {@code --live-heap} (a full collection every second, printing the live heap
  * against records read: for the backlog memory run, not for throughput).
  *
  * <p>Figures are taken between the first and the last record reaching the sink (job start-up is
@@ -122,6 +125,9 @@ public final class ThroughputBenchmark {
 
         /** The most live threads of the JVM during the run (stand-in's handlers included). */
         volatile int peakThreads;
+
+        /** A separate stand-in JVM's CPU when the run began. */
+        long standInCpuStart;
 
         volatile boolean sampling = true;
 
@@ -275,6 +281,7 @@ public final class ThroughputBenchmark {
         }
         boolean full = opts.containsKey("full");
         liveHeapSeries = opts.containsKey("live-heap");
+        boolean separateStandIn = opts.containsKey("separate-stand-in");
         String kinesalite = opts.get("kinesalite");
         int[] shardCounts = ints(opts.getOrDefault("shards", full ? "1,4,16,64" : "4,16,64"));
         int[] sizes = ints(opts.getOrDefault("sizes", full ? "100,1024" : "100"));
@@ -292,7 +299,9 @@ public final class ThroughputBenchmark {
 
         System.out.printf(
                 "Throughput benchmark on %s: %d cores, max heap %d MB, %s %s%n",
-                kinesalite != null ? "kinesalite " + kinesalite : "the in-process stand-in",
+                kinesalite != null
+                        ? "kinesalite " + kinesalite
+                        : separateStandIn ? "a stand-in JVM of its own" : "the in-process stand-in",
                 Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20,
                 System.getProperty("java.vm.name"),
@@ -327,7 +336,9 @@ public final class ThroughputBenchmark {
                 Target target =
                         kinesalite != null
                                 ? Target.kinesalite(kinesalite, shards, perShard, size)
-                                : Target.fast(shards, perShard, size);
+                                : separateStandIn
+                                        ? Target.separate(shards, perShard, size)
+                                        : Target.fast(shards, perShard, size);
                 try {
                     for (int round = 0; round < rounds; round++) {
                         if (readers.contains("raw")) {
@@ -380,6 +391,7 @@ public final class ThroughputBenchmark {
         final int perShard;
         final int size;
         final FastKinesisServer server;
+        Process standIn;
 
         private Target(
                 String endpoint,
@@ -400,6 +412,56 @@ public final class ThroughputBenchmark {
             FastKinesisServer server = FastKinesisServer.start(shards, perShard, size, 4);
             return new Target(
                     server.endpoint(), FastKinesisServer.STREAM, shards, perShard, size, server);
+        }
+
+        /** The stand-in in a JVM of its own: its data and CPU stay out of the reader's JVM. */
+        static Target separate(int shards, int perShard, int size) throws Exception {
+            long bytes = (long) shards * perShard * (size * 4L / 3 + 160);
+            Process p =
+                    new ProcessBuilder(
+                                    Path.of(System.getProperty("java.home"), "bin", "java")
+                                            .toString(),
+                                    "-Xmx" + Math.max(512, bytes * 2 / 1_000_000 + 256) + "m",
+                                    "-XX:+UseParallelGC",
+                                    "-cp",
+                                    System.getProperty("java.class.path"),
+                                    FastKinesisServer.class.getName(),
+                                    "" + shards,
+                                    "" + perShard,
+                                    "" + size,
+                                    "4")
+                            .redirectError(ProcessBuilder.Redirect.INHERIT)
+                            .start();
+            String line =
+                    new java.io.BufferedReader(
+                                    new java.io.InputStreamReader(
+                                            p.getInputStream(), StandardCharsets.US_ASCII))
+                            .readLine();
+            if (line == null || !line.startsWith("endpoint ")) {
+                p.destroyForcibly();
+                throw new IllegalStateException("stand-in JVM did not start: " + line);
+            }
+            Target t =
+                    new Target(
+                            line.substring(9),
+                            FastKinesisServer.STREAM,
+                            shards,
+                            perShard,
+                            size,
+                            null);
+            t.standIn = p;
+            return t;
+        }
+
+        /** CPU the separate stand-in JVM used so far, or 0 when it runs in this JVM. */
+        long standInCpuNanos() {
+            return standIn == null
+                    ? 0L
+                    : standIn.toHandle()
+                            .info()
+                            .totalCpuDuration()
+                            .map(java.time.Duration::toNanos)
+                            .orElse(0L);
         }
 
         /** Creates a stream on kinesalite and puts shards × perShard records into it. */
@@ -465,7 +527,9 @@ public final class ThroughputBenchmark {
 
         @Override
         public void close() {
-            if (server != null) {
+            if (standIn != null) {
+                standIn.destroy();
+            } else if (server != null) {
                 server.close();
             } else {
                 try (KinesisClient c = syncClient(endpoint, 2)) {
@@ -498,6 +562,7 @@ public final class ThroughputBenchmark {
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         long baseline = mem.getHeapMemoryUsage().getUsed();
         Meter m = new Meter(target.total(), target.serverCpu());
+        m.standInCpuStart = target.standInCpuNanos();
         Thread sampler =
                 new Thread(
                         () -> {
@@ -552,6 +617,13 @@ public final class ThroughputBenchmark {
         r.heapMb = m.peakHeap / 1e6;
         r.liveMb = m.peakLive / 1e6;
         r.note = note;
+        if (target.standIn != null && r.records > 0) {
+            r.note +=
+                    String.format(
+                            Locale.ROOT,
+                            " stand-in JVM cpu %.2f s/M",
+                            (target.standInCpuNanos() - m.standInCpuStart) / 1e9 / (r.records / 1e6));
+        }
         System.out.printf(
                 "  %-11s p=%d shards=%-3d size=%-5d %,10.0f rec/s  %7.1f MB/s  first %6.0f ms  cpu"
                         + " %.2f s/M  heap %.0f MB live %.0f MB threads %d %s%n",
@@ -566,7 +638,7 @@ public final class ThroughputBenchmark {
                 r.heapMb,
                 r.liveMb,
                 m.peakThreads,
-                note);
+                r.note);
         if (!m.liveSeries.isEmpty()) {
             StringBuilder series =
                     new StringBuilder("    live heap after full GC (records read: MB):");

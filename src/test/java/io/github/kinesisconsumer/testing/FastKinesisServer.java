@@ -100,6 +100,26 @@ public final class FastKinesisServer implements AutoCloseable {
         return new FastKinesisServer(shards, recordsPerShard, recordBytes, threads);
     }
 
+    /**
+     * Serves from a JVM of its own, so a benchmark's reader JVM holds none of its data and pays
+     * none of its CPU: {@code FastKinesisServer <shards> <recordsPerShard> <recordBytes>
+     * <threads>}. Prints {@code endpoint <url>} once ready and serves until stdin closes.
+     */
+    public static void main(String[] args) throws Exception {
+        try (FastKinesisServer server =
+                start(
+                        Integer.parseInt(args[0]),
+                        Integer.parseInt(args[1]),
+                        Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]))) {
+            System.out.println("endpoint " + server.endpoint());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until the parent closes our stdin (or dies)
+            }
+        }
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
