@@ -18,9 +18,10 @@ import java.util.List;
 
 /**
  * Splits a GetRecords answer, JSON or CBOR, into its records and the rest of the answer. Payloads
- * are decoded straight from the parser into byte arrays (base64 in JSON, byte strings in CBOR)
- * without an intermediate string. Arrival times follow the SDK's rules: epoch seconds with a
- * fraction in JSON, truncated to milliseconds; epoch milliseconds in CBOR.
+ * are decoded into byte arrays without an intermediate string: base64 in JSON from the parser's
+ * character buffer ({@link Base64Text}), byte strings in CBOR as they are. Arrival times follow the
+ * SDK's rules: epoch seconds with a fraction in JSON, truncated to milliseconds; epoch milliseconds
+ * in CBOR.
  */
 final class RecordsWireFormat {
 
@@ -74,7 +75,7 @@ final class RecordsWireFormat {
                 }
                 switch (field) {
                     case "Data":
-                        record.data(SdkBytes.fromByteArrayUnsafe(parser.getBinaryValue()));
+                        record.data(SdkBytes.fromByteArrayUnsafe(data(parser, cbor)));
                         break;
                     case "SequenceNumber":
                         record.sequenceNumber(parser.getText());
@@ -95,6 +96,14 @@ final class RecordsWireFormat {
             records.add(record.build());
         }
         return records;
+    }
+
+    private static byte[] data(JsonParser parser, boolean cbor) throws IOException {
+        if (cbor || parser.currentToken() != JsonToken.VALUE_STRING) {
+            return parser.getBinaryValue();
+        }
+        return Base64Text.decode(
+                parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
     }
 
     private static Instant arrival(JsonParser parser, boolean cbor) throws IOException {
