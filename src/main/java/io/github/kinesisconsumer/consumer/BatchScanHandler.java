@@ -64,6 +64,7 @@ final class BatchScanHandler implements ShardHandler {
         synchronized (deliveryLock) {
             try {
                 fn.process(delivered);
+                lane.counted(delivered.size());
             } catch (Exception e) {
                 ScanRecord first = delivered.get(0);
                 ScanRecord last = delivered.get(delivered.size() - 1);

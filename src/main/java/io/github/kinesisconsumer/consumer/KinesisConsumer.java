@@ -61,18 +61,26 @@ public final class KinesisConsumer implements AutoCloseable {
     private volatile ScanRun current;
     private volatile CountDownLatch currentDone;
     private volatile boolean closed;
+    private final boolean ownsClients;
 
     KinesisConsumer(KinesisConsumerBuilder config, StreamRef stream, PollerOptions pollerOptions) {
         this.config = config;
         this.stream = stream;
         this.pollerOptions = pollerOptions;
         this.fanOut = config.fanOutOptions();
-        this.pollingClient =
-                fanOut == null
-                        ? config.clientSettings().createPollingClient()
-                        : config.clientSettings().createAsyncClient(Protocol.HTTP2);
-        // polling needs no second HTTP stack: ListShards goes through the blocking client too
-        this.client = fanOut == null ? pollingClient : config.clientSettings().createAsyncClient();
+        this.ownsClients = config.client() == null;
+        if (!ownsClients) {
+            this.pollingClient = config.client();
+            this.client = config.client();
+        } else {
+            this.pollingClient =
+                    fanOut == null
+                            ? config.clientSettings().createPollingClient()
+                            : config.clientSettings().createAsyncClient(Protocol.HTTP2);
+            // polling needs no second HTTP stack: ListShards goes through the blocking client too
+            this.client =
+                    fanOut == null ? pollingClient : config.clientSettings().createAsyncClient();
+        }
     }
 
     public static KinesisConsumerBuilder builder() {
@@ -170,6 +178,9 @@ public final class KinesisConsumer implements AutoCloseable {
             }
         }
         deregisterIfRegisteredHere();
+        if (!ownsClients) {
+            return;
+        }
         if (client != pollingClient) {
             client.close();
         }
@@ -283,11 +294,21 @@ public final class KinesisConsumer implements AutoCloseable {
         return config.group();
     }
 
-    ShardClosedCallback shardClosedCallback() {
-        return config.shardClosedCallback();
+    ShardClosedHandler shardClosedHandler() {
+        return config.shardClosedHandler();
+    }
+
+    ScanCounter counter() {
+        return config.counter();
     }
 
     String clientSettingsDescription() {
-        return config.clientSettings().describe();
+        if (config.clientSettings() != null) {
+            return config.clientSettings().describe();
+        }
+        var given = config.client().serviceClientConfiguration();
+        return "the given client ("
+                + given.endpointOverride().map(Object::toString).orElse("region " + given.region())
+                + ")";
     }
 }

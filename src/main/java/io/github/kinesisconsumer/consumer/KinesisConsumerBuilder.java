@@ -12,9 +12,14 @@ import io.github.kinesisconsumer.kinesis.StreamRef;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
 
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
 import java.time.Duration;
 
-/** Builder of {@link KinesisConsumer}. Stream, app name and client settings are required. */
+/**
+ * Builder of {@link KinesisConsumer}. Stream, app name and client settings (or a client) are
+ * required.
+ */
 @PublicEvolving
 public final class KinesisConsumerBuilder {
 
@@ -31,7 +36,9 @@ public final class KinesisConsumerBuilder {
     private int callbackThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
     private int checkpointAttempts = 5;
     private boolean deaggregate = true;
-    private ShardClosedCallback shardClosedCallback;
+    private ShardClosedHandler shardClosedHandler;
+    private ScanCounter counter;
+    private KinesisAsyncClient client;
     private ConsumerGroup group;
 
     KinesisConsumerBuilder() {}
@@ -124,9 +131,34 @@ public final class KinesisConsumerBuilder {
         return this;
     }
 
-    /** Called when a shard has been read to its end. */
+    /** Called when a shard has been read to its end; replaces a {@link #shardClosedHandler}. */
     public KinesisConsumerBuilder onShardClosed(ShardClosedCallback callback) {
-        this.shardClosedCallback = callback;
+        return shardClosedHandler(
+                callback == null ? null : (stream, shardId) -> callback.shardClosed(shardId));
+    }
+
+    /**
+     * Called when a shard has been read to its end, with the stream's name; throwing fails the scan
+     * (Go's {@code WithShardClosedHandler}). Replaces an {@link #onShardClosed} callback.
+     */
+    public KinesisConsumerBuilder shardClosedHandler(ShardClosedHandler handler) {
+        this.shardClosedHandler = handler;
+        return this;
+    }
+
+    /** Told of every record delivered and every checkpoint written (Go's {@code WithCounter}). */
+    public KinesisConsumerBuilder counter(ScanCounter counter) {
+        this.counter = counter;
+        return this;
+    }
+
+    /**
+     * Reads through this client instead of one built from {@link #clientSettings} (Go's {@code
+     * WithClient}): for custom clients, proxies and tests. The consumer never closes it. With
+     * enhanced fan-out it must speak HTTP/2. Set this or client settings, not both.
+     */
+    public KinesisConsumerBuilder client(KinesisAsyncClient client) {
+        this.client = client;
         return this;
     }
 
@@ -151,9 +183,14 @@ public final class KinesisConsumerBuilder {
                     "appName must not be blank: it names this application in the checkpoint"
                             + " store, e.g. appName(\"billing\")");
         }
-        if (clientSettings == null) {
+        if (clientSettings == null && client == null) {
             throw new IllegalArgumentException(
-                    "clientSettings are required: ClientSettings.builder().region(\"...\").build()");
+                    "clientSettings are required: ClientSettings.builder().region(\"...\").build()"
+                            + " (or a client of your own: client(kinesisAsyncClient))");
+        }
+        if (clientSettings != null && client != null) {
+            throw new IllegalArgumentException(
+                    "set clientSettings or client, not both: a given client is used as it is");
         }
         if (startingPosition == null
                 || startingPosition.type() == StartingPosition.Type.FROM_STORE) {
@@ -224,7 +261,15 @@ public final class KinesisConsumerBuilder {
         return group;
     }
 
-    ShardClosedCallback shardClosedCallback() {
-        return shardClosedCallback;
+    ShardClosedHandler shardClosedHandler() {
+        return shardClosedHandler;
+    }
+
+    ScanCounter counter() {
+        return counter;
+    }
+
+    KinesisAsyncClient client() {
+        return client;
     }
 }

@@ -31,6 +31,7 @@ final class RecordScanHandler implements ShardHandler {
                                 + "; the scan stopped, and the shard's checkpoint stays before"
                                 + " this record");
             }
+            lane.counted(1);
             if (result == null) {
                 throw new IllegalStateException(
                         "the scan function returned null for " + record + "; return a ScanResult");

@@ -247,9 +247,9 @@ final class ScanRun {
                         lane.shardId(),
                         consumer.stream(),
                         marked ? "" : " (not marked finished: it has records not checkpointed)");
-                ShardClosedCallback callback = consumer.shardClosedCallback();
-                if (callback != null) {
-                    callback.shardClosed(lane.shardId());
+                ShardClosedHandler closedHandler = consumer.shardClosedHandler();
+                if (closedHandler != null) {
+                    closedHandler.shardClosed(consumer.stream().name(), lane.shardId());
                 }
                 endedShards.add(lane.shardId());
                 poller.wakeup();
@@ -399,6 +399,18 @@ final class ScanRun {
                 checkpoint,
                 consumer.checkpointAttempts(),
                 checkpointBackoff);
+        ScanCounter counter = consumer.counter();
+        if (counter != null) {
+            counter.checkpointWritten(shardId);
+        }
+    }
+
+    /** {@code count} records of {@code shardId} went through the callback. */
+    void delivered(String shardId, int count) {
+        ScanCounter counter = consumer.counter();
+        if (counter != null) {
+            counter.recordsDelivered(shardId, count);
+        }
     }
 
     boolean isStopping() {

@@ -53,6 +53,11 @@ final class ShardLane {
                         start, written == null ? null : written.sequenceNumber(), null);
     }
 
+    /** Counts {@code count} records handed to the callback. */
+    void counted(int count) {
+        run.delivered(shardId, count);
+    }
+
     String shardId() {
         return shardId;
     }

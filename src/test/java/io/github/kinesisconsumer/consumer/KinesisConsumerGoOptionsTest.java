@@ -1,0 +1,195 @@
+package io.github.kinesisconsumer.consumer;
+
+import io.github.kinesisconsumer.kinesis.PollerOptions;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.store.memory.InMemoryCheckpointStore;
+import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.TestStream;
+import io.github.kinesisconsumer.testing.WrittenRecord;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import static io.github.kinesisconsumer.consumer.ConsumerHarness.await;
+import static io.github.kinesisconsumer.consumer.ConsumerHarness.consumer;
+import static io.github.kinesisconsumer.consumer.ConsumerHarness.inBackground;
+import static io.github.kinesisconsumer.consumer.ConsumerHarness.waitFor;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The options a team moving from harlow/kinesis-consumer looks for: a client of its own ({@code
+ * WithClient}), a counter ({@code WithCounter}) and a shard-closed handler that can fail the scan
+ * ({@code WithShardClosedHandler}), on kinesalite.
+ */
+class KinesisConsumerGoOptionsTest {
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesalite();
+
+    @Test
+    void aClientOfYourOwnIsReadThroughAndLeftOpen() throws Exception {
+        TestStream stream = KINESIS.createStream(2);
+        List<WrittenRecord> written = stream.putSequential(60, 6);
+        try (KinesisAsyncClient own = KINESIS.clientSettings().createAsyncClient()) {
+            KinesisConsumer c =
+                    KinesisConsumer.builder()
+                            .streamName(stream.name())
+                            .appName("own-client")
+                            .client(own)
+                            .startingPosition(StartingPosition.trimHorizon())
+                            .pollerOptions(
+                                    PollerOptions.builder()
+                                            .idlePollInterval(Duration.ofMillis(50))
+                                            .build())
+                            .build();
+            AtomicInteger seen = new AtomicInteger();
+            CompletableFuture<Void> scan =
+                    inBackground(
+                            () ->
+                                    c.scan(
+                                            r -> {
+                                                seen.incrementAndGet();
+                                                return ScanResult.CONTINUE;
+                                            }));
+            waitFor(() -> seen.get() >= 60, Duration.ofSeconds(30), "60 records");
+            c.close();
+            await(scan);
+
+            assertThat(seen.get()).isEqualTo(written.size());
+            assertThat(own.listShards(r -> r.streamName(stream.name())).get(10, TimeUnit.SECONDS))
+                    .as("the consumer must not close a client it was given")
+                    .satisfies(r -> assertThat(r.shards()).hasSize(2));
+        }
+    }
+
+    @Test
+    void clientAndClientSettingsTogetherAreRefused() {
+        try (KinesisAsyncClient own = KINESIS.clientSettings().createAsyncClient()) {
+            assertThatThrownBy(
+                            () ->
+                                    KinesisConsumer.builder()
+                                            .streamName("s")
+                                            .appName("a")
+                                            .client(own)
+                                            .clientSettings(KINESIS.clientSettings())
+                                            .build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("clientSettings or client, not both");
+        }
+    }
+
+    @Test
+    void theCounterCountsEveryRecordAndOnlyCheckpointsWritten() throws Exception {
+        TestStream stream = KINESIS.createStream(2);
+        List<WrittenRecord> written = stream.putSequential(120, 12);
+        Map<String, Long> perShard =
+                written.stream()
+                        .collect(Collectors.groupingBy(w -> w.shardId, Collectors.counting()));
+
+        Counted counted = scanAll(stream, "counted", ScanResult.CONTINUE, 120);
+        assertThat(counted.records).isEqualTo(perShard);
+        assertThat(counted.checkpoints.keySet()).isEqualTo(perShard.keySet());
+
+        Counted skipped = scanAll(stream, "skipped", ScanResult.SKIP_CHECKPOINT, 120);
+        assertThat(skipped.records).isEqualTo(perShard);
+        assertThat(skipped.checkpoints).as("nothing was checkpointed").isEmpty();
+    }
+
+    @Test
+    void aShardClosedHandlerIsGivenTheStreamAndCanFailTheScan() throws Exception {
+        TestStream stream = KINESIS.createStream(1);
+        String parent = stream.shardIds().get(0);
+        stream.putSequential(10, 2);
+        stream.split(parent);
+        List<String> told = new CopyOnWriteArrayList<>();
+        AtomicInteger seen = new AtomicInteger();
+        KinesisConsumer c =
+                consumer(
+                                KINESIS.clientSettings(),
+                                stream.name(),
+                                "closed",
+                                new InMemoryCheckpointStore())
+                        .shardClosedHandler(
+                                (streamName, shardId) -> {
+                                    told.add(streamName + "/" + shardId);
+                                    throw new Exception("stop after " + shardId);
+                                })
+                        .build();
+        CompletableFuture<Void> scan =
+                inBackground(
+                        () ->
+                                c.scan(
+                                        r -> {
+                                            seen.incrementAndGet();
+                                            return ScanResult.CONTINUE;
+                                        }));
+        Throwable failure = catchThrowable(() -> scan.get(30, TimeUnit.SECONDS));
+        c.close();
+
+        assertThat(failure).isInstanceOf(ExecutionException.class);
+        assertThat(failure.getCause())
+                .isInstanceOf(ScanFailedException.class)
+                .hasRootCauseMessage("stop after " + parent);
+        assertThat(told).containsExactly(stream.name() + "/" + parent);
+        assertThat(seen.get()).isEqualTo(10);
+    }
+
+    private static final class Counted {
+        final Map<String, Long> records = new ConcurrentHashMap<>();
+        final Map<String, Long> checkpoints = new ConcurrentHashMap<>();
+    }
+
+    private static Counted scanAll(TestStream stream, String app, ScanResult result, int total)
+            throws Exception {
+        Counted counted = new Counted();
+        AtomicLong seen = new AtomicLong();
+        KinesisConsumer c =
+                consumer(
+                                KINESIS.clientSettings(),
+                                stream.name(),
+                                app,
+                                new InMemoryCheckpointStore())
+                        .counter(
+                                new ScanCounter() {
+                                    @Override
+                                    public void recordsDelivered(String shardId, int count) {
+                                        counted.records.merge(shardId, (long) count, Long::sum);
+                                    }
+
+                                    @Override
+                                    public void checkpointWritten(String shardId) {
+                                        counted.checkpoints.merge(shardId, 1L, Long::sum);
+                                    }
+                                })
+                        .build();
+        CompletableFuture<Void> scan =
+                inBackground(
+                        () ->
+                                c.scan(
+                                        r -> {
+                                            seen.incrementAndGet();
+                                            return result;
+                                        }));
+        waitFor(() -> seen.get() >= total, Duration.ofSeconds(30), total + " records");
+        Thread.sleep(300);
+        c.close();
+        await(scan);
+        assertThat(seen.get()).isEqualTo(total);
+        return counted;
+    }
+}
