@@ -9,6 +9,7 @@ import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /** Test helpers: a PostgreSQL store, consumers, a scan run in the background. */
@@ -61,6 +62,20 @@ final class ConsumerHarness {
         t.setDaemon(true);
         t.start();
         return done;
+    }
+
+    /**
+     * Scans in the background, counting each record into {@code seen} and answering {@code result}.
+     */
+    static CompletableFuture<Void> scanCounting(
+            KinesisConsumer consumer, AtomicInteger seen, ScanResult result) {
+        return inBackground(
+                () ->
+                        consumer.scan(
+                                r -> {
+                                    seen.incrementAndGet();
+                                    return result;
+                                }));
     }
 
     static void waitFor(BooleanSupplier condition, Duration timeout, String what)

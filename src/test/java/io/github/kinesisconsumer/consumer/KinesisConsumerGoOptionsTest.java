@@ -20,12 +20,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import static io.github.kinesisconsumer.consumer.ConsumerHarness.await;
 import static io.github.kinesisconsumer.consumer.ConsumerHarness.consumer;
-import static io.github.kinesisconsumer.consumer.ConsumerHarness.inBackground;
+import static io.github.kinesisconsumer.consumer.ConsumerHarness.scanCounting;
 import static io.github.kinesisconsumer.consumer.ConsumerHarness.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,14 +57,7 @@ class KinesisConsumerGoOptionsTest {
                                             .build())
                             .build();
             AtomicInteger seen = new AtomicInteger();
-            CompletableFuture<Void> scan =
-                    inBackground(
-                            () ->
-                                    c.scan(
-                                            r -> {
-                                                seen.incrementAndGet();
-                                                return ScanResult.CONTINUE;
-                                            }));
+            CompletableFuture<Void> scan = scanCounting(c, seen, ScanResult.CONTINUE);
             waitFor(() -> seen.get() >= 60, Duration.ofSeconds(30), "60 records");
             c.close();
             await(scan);
@@ -130,14 +122,7 @@ class KinesisConsumerGoOptionsTest {
                                     throw new Exception("stop after " + shardId);
                                 })
                         .build();
-        CompletableFuture<Void> scan =
-                inBackground(
-                        () ->
-                                c.scan(
-                                        r -> {
-                                            seen.incrementAndGet();
-                                            return ScanResult.CONTINUE;
-                                        }));
+        CompletableFuture<Void> scan = scanCounting(c, seen, ScanResult.CONTINUE);
         Throwable failure = catchThrowable(() -> scan.get(30, TimeUnit.SECONDS));
         c.close();
 
@@ -157,7 +142,7 @@ class KinesisConsumerGoOptionsTest {
     private static Counted scanAll(TestStream stream, String app, ScanResult result, int total)
             throws Exception {
         Counted counted = new Counted();
-        AtomicLong seen = new AtomicLong();
+        AtomicInteger seen = new AtomicInteger();
         KinesisConsumer c =
                 consumer(
                                 KINESIS.clientSettings(),
@@ -177,14 +162,7 @@ class KinesisConsumerGoOptionsTest {
                                     }
                                 })
                         .build();
-        CompletableFuture<Void> scan =
-                inBackground(
-                        () ->
-                                c.scan(
-                                        r -> {
-                                            seen.incrementAndGet();
-                                            return result;
-                                        }));
+        CompletableFuture<Void> scan = scanCounting(c, seen, result);
         waitFor(() -> seen.get() >= total, Duration.ofSeconds(30), total + " records");
         Thread.sleep(300);
         c.close();
