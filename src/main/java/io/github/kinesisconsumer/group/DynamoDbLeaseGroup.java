@@ -147,17 +147,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
         if (counter == null) {
             return false;
         }
-        boolean ok =
-                retrying.run(
-                        "checkpoint " + shardId,
-                        () ->
-                                table.checkpoint(
-                                        stream,
-                                        shardId,
-                                        workerId,
-                                        counter,
-                                        checkpoint.sequenceNumber(),
-                                        checkpoint.subSequenceNumber()));
+        boolean ok = write(false, shardId, counter, checkpoint);
         if (!ok) {
             lost(shardId, "a checkpoint write was rejected");
         }
@@ -170,21 +160,23 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
         if (counter == null) {
             return false;
         }
-        boolean ok =
-                retrying.run(
-                        "finish " + shardId,
-                        () ->
-                                table.finish(
-                                        stream,
-                                        shardId,
-                                        workerId,
-                                        counter,
-                                        checkpoint.sequenceNumber(),
-                                        checkpoint.subSequenceNumber()));
+        boolean ok = write(true, shardId, counter, checkpoint);
         owned.remove(shardId);
         ownedUntil.remove(shardId);
         coordinator.execute(this::tick);
         return ok;
+    }
+
+    /** A position written under the lease's counter: false if another worker holds it now. */
+    private boolean write(boolean finish, String shardId, long counter, Checkpoint at) {
+        String seq = at.sequenceNumber();
+        long sub = at.subSequenceNumber();
+        return retrying.run(
+                (finish ? "finish " : "checkpoint ") + shardId,
+                () ->
+                        finish
+                                ? table.finish(stream, shardId, workerId, counter, seq, sub)
+                                : table.checkpoint(stream, shardId, workerId, counter, seq, sub));
     }
 
     @Override
@@ -213,17 +205,10 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             Thread.currentThread().interrupt();
         }
         for (String shardId : List.copyOf(owned.keySet())) {
-            try {
-                release(shardId);
-            } catch (RuntimeException e) {
-                LOG.warn("could not release {} on close: {}", shardId, e.toString());
-            }
+            Retrying.bestEffort("release " + shardId + " on close", () -> release(shardId));
         }
-        try {
-            table.leave(workerId);
-        } catch (RuntimeException e) {
-            LOG.warn("could not remove worker {} from the group: {}", workerId, e.toString());
-        }
+        Retrying.bestEffort(
+                "remove worker " + workerId + " from the group", () -> table.leave(workerId));
         if (ownedClient != null) {
             ownedClient.close();
         }
@@ -309,9 +294,13 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             }
         }
         List<Lease> readable = LeaseBalance.readable(snapshot.leases, workerId);
-        int target = LeaseBalance.fairShare(readable.size(), snapshot.workers, now);
+        int target =
+                Math.min(
+                        config.maxLeases,
+                        LeaseBalance.fairShare(readable.size(), snapshot.workers, now));
         for (Lease lease : readable) {
-            if (owned.size() >= target && !workerId.equals(lease.handoffTo)) {
+            if (owned.size() >= config.maxLeases
+                    || (owned.size() >= target && !workerId.equals(lease.handoffTo))) {
                 break;
             }
             if (owned.containsKey(lease.shardId)) {
@@ -376,6 +365,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
         private Duration leasePeriod = Duration.ofSeconds(10);
         private Duration renewInterval;
         private Duration takeInterval = Duration.ofSeconds(1);
+        private int maxLeases = Integer.MAX_VALUE;
 
         private Builder() {}
 
@@ -446,6 +436,15 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             return this;
         }
 
+        /**
+         * The most leases this worker holds at once (default: no limit); shards beyond every
+         * worker's limit wait for another worker.
+         */
+        public Builder maxLeases(int maxLeases) {
+            this.maxLeases = maxLeases;
+            return this;
+        }
+
         public DynamoDbLeaseGroup build() {
             if (tableName == null || !tableName.matches("[a-zA-Z0-9_.-]{3,255}")) {
                 throw new IllegalArgumentException(
@@ -466,13 +465,16 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             }
             Durations.requirePositive(renewInterval, "renewInterval");
             Durations.requirePositive(takeInterval, "takeInterval");
-            if (renewInterval.compareTo(leasePeriod) >= 0) {
+            if (renewInterval.compareTo(leasePeriod) >= 0 || maxLeases < 1) {
                 throw new IllegalArgumentException(
-                        "renewInterval ("
-                                + renewInterval
-                                + ") must be shorter than leasePeriod ("
-                                + leasePeriod
-                                + ")");
+                        maxLeases < 1
+                                ? "maxLeases must be >= 1, but was " + maxLeases
+                                : "renewInterval ("
+                                        + renewInterval
+                                        + ") must be shorter than"
+                                        + " leasePeriod ("
+                                        + leasePeriod
+                                        + ")");
             }
             if (client == null) {
                 ClientSettings.Builder settings =

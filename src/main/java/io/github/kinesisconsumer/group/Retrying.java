@@ -41,6 +41,15 @@ final class Retrying {
         }
     }
 
+    /** Runs {@code action} once; a failure is logged, not thrown (for clean-up on close). */
+    static void bestEffort(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.warn("could not {}: {}", what, e.toString());
+        }
+    }
+
     static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);

@@ -13,14 +13,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Workers as threads sharing a stream through DynamoDB Local leases. */
 class DynamoDbLeaseGroupTest {
@@ -49,6 +52,10 @@ class DynamoDbLeaseGroupTest {
     }
 
     private GroupWorker worker(String id) {
+        return worker(id, Integer.MAX_VALUE);
+    }
+
+    private GroupWorker worker(String id, int maxLeases) {
         GroupWorker w =
                 new GroupWorker(
                         id,
@@ -57,9 +64,52 @@ class DynamoDbLeaseGroupTest {
                         KINESIS.clientSettings(),
                         stream.name(),
                         store,
-                        deliveries);
+                        deliveries,
+                        maxLeases);
         workers.add(w);
         return w.start();
+    }
+
+    /**
+     * With at most 2 leases per worker, two workers read 4 of 6 shards and never hold more, even
+     * while leases are free; a third worker takes the 2 left.
+     */
+    @Test
+    void aWorkerNeverHoldsMoreThanMaxLeases() throws Exception {
+        stream = KINESIS.createStream(6);
+        long start = System.nanoTime();
+        GroupWorker a = worker("a", 2);
+        GroupWorker b = worker("b", 2);
+        waitMillis(() -> a.owned() == 2 && b.owned() == 2, Duration.ofSeconds(30), start);
+        int most = 0;
+        for (int i = 0; i < 30; i++) {
+            most = Math.max(most, Math.max(a.owned(), b.owned()));
+            Thread.sleep(100);
+        }
+        assertThat(most).isEqualTo(2);
+        Set<String> held = new HashSet<>(a.group.ownedShards());
+        held.addAll(b.group.ownedShards());
+        assertThat(held).hasSize(4);
+
+        GroupWorker c = worker("c");
+        waitMillis(() -> c.owned() == 2, Duration.ofSeconds(30), System.nanoTime());
+        held.addAll(c.group.ownedShards());
+        assertThat(held).containsExactlyInAnyOrderElementsOf(stream.shardIds());
+        assertThat(a.owned()).isEqualTo(2);
+        assertThat(b.owned()).isEqualTo(2);
+    }
+
+    @Test
+    void maxLeasesBelowOneIsRefused() {
+        assertThatThrownBy(
+                        () ->
+                                DynamoDbLeaseGroup.builder()
+                                        .tableName(TABLE)
+                                        .groupName("g")
+                                        .maxLeases(0)
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxLeases must be >= 1, but was 0");
     }
 
     @Test

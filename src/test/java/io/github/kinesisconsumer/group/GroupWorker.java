@@ -40,6 +40,18 @@ final class GroupWorker implements AutoCloseable {
             String stream,
             CheckpointStore store,
             Map<String, AtomicInteger> deliveries) {
+        this(id, table, groupName, kinesis, stream, store, deliveries, Integer.MAX_VALUE);
+    }
+
+    GroupWorker(
+            String id,
+            String table,
+            String groupName,
+            ClientSettings kinesis,
+            String stream,
+            CheckpointStore store,
+            Map<String, AtomicInteger> deliveries,
+            int maxLeases) {
         this.id = id;
         this.deliveries = deliveries;
         this.group =
@@ -54,6 +66,7 @@ final class GroupWorker implements AutoCloseable {
                         .leasePeriod(LEASE)
                         .renewInterval(Duration.ofSeconds(1))
                         .takeInterval(Duration.ofMillis(300))
+                        .maxLeases(maxLeases)
                         .build();
         this.consumer =
                 KinesisConsumer.builder()
