@@ -23,6 +23,11 @@ public final class BatchOptions {
         this.flushInterval = flushInterval;
     }
 
+    /** Go's {@code ScanBatch} defaults: batches of at most 100 records, flushed every second. */
+    public static BatchOptions defaults() {
+        return maxSize(100);
+    }
+
     /** Batches of at most {@code maxSize} records, flushed at least every second. */
     public static BatchOptions maxSize(int maxSize) {
         return new BatchOptions(maxSize, Duration.ofSeconds(1));

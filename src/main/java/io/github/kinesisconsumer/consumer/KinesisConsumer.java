@@ -102,6 +102,11 @@ public final class KinesisConsumer implements AutoCloseable {
         run(new ScanRun(this, () -> new RecordScanHandler(fn), shardId, tickNanos(null)));
     }
 
+    /** {@link #scanBatch(BatchFunction, BatchOptions)} with {@link BatchOptions#defaults()}. */
+    public void scanBatch(BatchFunction fn) throws Exception {
+        scanBatch(fn, BatchOptions.defaults());
+    }
+
     /**
      * Scans all shards, delivering per-shard batches bounded by {@code options}; batches are never
      * delivered concurrently, and a shard's checkpoint advances only after its batch callback

@@ -134,6 +134,44 @@ class KinesisConsumerGoOptionsTest {
         assertThat(seen.get()).isEqualTo(10);
     }
 
+    /** Like Go's ScanBatch without options: batches of at most 100, the rest after 1 s. */
+    @Test
+    void scanBatchWithoutOptionsUsesGosDefaults() throws Exception {
+        TestStream stream = KINESIS.createStream(1);
+        stream.putSequential(250, 5);
+        List<Integer> sizes = new CopyOnWriteArrayList<>();
+        List<Long> delivered = new CopyOnWriteArrayList<>();
+        KinesisConsumer c =
+                consumer(
+                                KINESIS.clientSettings(),
+                                stream.name(),
+                                "batch",
+                                new InMemoryCheckpointStore())
+                        .build();
+        long start = System.nanoTime();
+        CompletableFuture<Void> scan =
+                ConsumerHarness.inBackground(
+                        () ->
+                                c.scanBatch(
+                                        batch -> {
+                                            sizes.add(batch.size());
+                                            delivered.add(System.nanoTime() - start);
+                                        }));
+        waitFor(
+                () -> sizes.stream().mapToInt(Integer::intValue).sum() >= 250,
+                Duration.ofSeconds(30),
+                "250 records in batches");
+        c.close();
+        await(scan);
+
+        assertThat(BatchOptions.defaults().maxSize()).isEqualTo(100);
+        assertThat(BatchOptions.defaults().flushInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(sizes).containsExactly(100, 100, 50);
+        assertThat(delivered.get(2) - delivered.get(1))
+                .as("the 50 left wait for the 1 s flush")
+                .isGreaterThan(TimeUnit.MILLISECONDS.toNanos(800));
+    }
+
     private static final class Counted {
         final Map<String, Long> records = new ConcurrentHashMap<>();
         final Map<String, Long> checkpoints = new ConcurrentHashMap<>();
