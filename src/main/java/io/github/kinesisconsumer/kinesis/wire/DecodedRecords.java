@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.kinesis.wire;
 
 import io.github.kinesisconsumer.annotation.Internal;
 
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -25,10 +26,19 @@ public final class DecodedRecords {
 
     private DecodedRecords() {}
 
-    /** Asks for the records of the call {@code request} builds to be decoded into the result. */
+    /**
+     * Asks for the records of the call {@code request} builds to be decoded into the result; keeps
+     * any override configuration the request already has.
+     */
     public static DecodedRecords attachTo(GetRecordsRequest.Builder request) {
         DecodedRecords holder = new DecodedRecords();
-        request.overrideConfiguration(o -> o.putExecutionAttribute(ATTRIBUTE, holder));
+        AwsRequestOverrideConfiguration existing = request.overrideConfiguration();
+        request.overrideConfiguration(
+                (existing == null
+                                ? AwsRequestOverrideConfiguration.builder()
+                                : existing.toBuilder())
+                        .putExecutionAttribute(ATTRIBUTE, holder)
+                        .build());
         return holder;
     }
 

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceed
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -119,6 +120,18 @@ class GetRecordsDecodingTest {
             assertThat(internal).isInstanceOf(KinesisException.class);
             assertThat(((KinesisException) internal).statusCode()).isEqualTo(500);
             assertThat(holders).noneMatch(DecodedRecords::decoded);
+
+            GetRecordsRequest.Builder timed =
+                    GetRecordsRequest.builder()
+                            .shardIterator(iterator)
+                            .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(7)));
+            DecodedRecords kept = DecodedRecords.attachTo(timed);
+            GetRecordsRequest built = timed.build();
+            assertThat(built.overrideConfiguration().orElseThrow().apiCallTimeout())
+                    .as("an override the request had is kept")
+                    .contains(Duration.ofSeconds(7));
+            assertThat(kept.recordsOf(client.getRecords(built).join())).hasSize(100);
+            assertThat(kept.decoded()).isTrue();
 
             Page page = call(client, "bench", iterator);
             assertThat(page.decodedByUs).isTrue();
