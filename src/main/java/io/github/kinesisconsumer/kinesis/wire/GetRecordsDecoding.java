@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.kinesis.wire;
 
 import io.github.kinesisconsumer.annotation.Internal;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -10,7 +11,6 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -50,7 +50,8 @@ public final class GetRecordsDecoding implements ExecutionInterceptor {
             holder.set(split.records);
             return Optional.of(new ByteArrayInputStream(split.rest));
         } catch (IOException e) {
-            throw new UncheckedIOException("could not decode a GetRecords answer", e);
+            // as the SDK reports a body it cannot read: a client-side failure, retried by callers
+            throw SdkClientException.create("could not read a GetRecords answer: " + e, e);
         }
     }
 }

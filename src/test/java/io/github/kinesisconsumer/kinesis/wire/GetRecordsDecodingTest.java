@@ -1,6 +1,8 @@
 package io.github.kinesisconsumer.kinesis.wire;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.kinesis.Credentials;
+import io.github.kinesisconsumer.kinesis.KinesisErrors;
 import io.github.kinesisconsumer.testing.FastKinesisServer;
 import io.github.kinesisconsumer.testing.Fault;
 import io.github.kinesisconsumer.testing.FaultProxy;
@@ -19,6 +21,12 @@ import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceed
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -138,6 +146,59 @@ class GetRecordsDecodingTest {
             assertThat(page.records).hasSize(100);
             assertThat(page.response.records()).isEmpty();
             assertThat(page.response.nextShardIterator()).isNotNull();
+        }
+    }
+
+    /**
+     * An answer cut off in the middle of its records is a network failure, retried like any other,
+     * whichever side decodes it: not a fatal error.
+     */
+    @Test
+    void anAnswerCutOffMidwayIsATransientFailure() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread answering = new Thread(() -> answerCutOff(server), "cut-off-answers");
+            answering.setDaemon(true);
+            answering.start();
+            ClientSettings settings =
+                    ClientSettings.builder()
+                            .region("us-east-1")
+                            .endpoint("http://127.0.0.1:" + server.getLocalPort())
+                            .credentials(Credentials.basic("local", "local"))
+                            .cborEnabled(false)
+                            .apiCallAttemptTimeout(Duration.ofSeconds(5))
+                            .build();
+            try (KinesisAsyncClient ours = settings.createPollingClient();
+                    KinesisAsyncClient sdk = sdkDecoding(settings)) {
+                for (KinesisAsyncClient client : List.of(ours, sdk)) {
+                    List<DecodedRecords> holders = new ArrayList<>();
+                    Throwable cutOff = failure(client, "0/0", holders);
+                    assertThat(KinesisErrors.isTransient(cutOff))
+                            .as("%s should be retried", cutOff)
+                            .isTrue();
+                    assertThat(holders.get(0).decoded()).isFalse();
+                }
+            }
+        }
+    }
+
+    private static void answerCutOff(ServerSocket server) {
+        byte[] head =
+                ("HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\n"
+                                + "Content-Length: 100000\r\n\r\n"
+                                + "{\"Records\":[{\"SequenceNumber\":\"1\",\"Data\":\"QUJD")
+                        .getBytes(StandardCharsets.US_ASCII);
+        while (!server.isClosed()) {
+            try (Socket socket = server.accept()) {
+                InputStream in = socket.getInputStream();
+                byte[] buffer = new byte[8192];
+                int read = in.read(buffer);
+                if (read > 0) {
+                    socket.getOutputStream().write(head);
+                    socket.getOutputStream().flush();
+                }
+            } catch (IOException e) {
+                return;
+            }
         }
     }
 
