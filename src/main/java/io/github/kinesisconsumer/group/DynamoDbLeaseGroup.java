@@ -441,6 +441,9 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
          * worker's limit wait for another worker.
          */
         public Builder maxLeases(int maxLeases) {
+            if (maxLeases < 1) {
+                throw new IllegalArgumentException("maxLeases must be >= 1, but was " + maxLeases);
+            }
             this.maxLeases = maxLeases;
             return this;
         }
@@ -465,16 +468,13 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             }
             Durations.requirePositive(renewInterval, "renewInterval");
             Durations.requirePositive(takeInterval, "takeInterval");
-            if (renewInterval.compareTo(leasePeriod) >= 0 || maxLeases < 1) {
+            if (renewInterval.compareTo(leasePeriod) >= 0) {
                 throw new IllegalArgumentException(
-                        maxLeases < 1
-                                ? "maxLeases must be >= 1, but was " + maxLeases
-                                : "renewInterval ("
-                                        + renewInterval
-                                        + ") must be shorter than"
-                                        + " leasePeriod ("
-                                        + leasePeriod
-                                        + ")");
+                        "renewInterval ("
+                                + renewInterval
+                                + ") must be shorter than leasePeriod ("
+                                + leasePeriod
+                                + ")");
             }
             if (client == null) {
                 ClientSettings.Builder settings =

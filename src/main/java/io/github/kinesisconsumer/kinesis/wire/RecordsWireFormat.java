@@ -127,14 +127,14 @@ final class RecordsWireFormat {
             whole = whole * 10 + (text[i] - '0');
         }
         if (i == from || (i < to && text[i] != '.') || whole > Long.MAX_VALUE / 1000) {
-            return new BigDecimal(parser.getText()).scaleByPowerOfTen(3).longValue();
+            return exactMillis(parser);
         }
         long millis = 0;
         int digits = 0;
         for (i++; i < to; i++) {
             char c = text[i];
             if (c < '0' || c > '9') {
-                return new BigDecimal(parser.getText()).scaleByPowerOfTen(3).longValue();
+                return exactMillis(parser);
             }
             if (digits < 3) {
                 millis = millis * 10 + (c - '0');
@@ -145,6 +145,11 @@ final class RecordsWireFormat {
             millis *= 10;
         }
         return whole * 1000 + millis;
+    }
+
+    /** The SDK's own conversion, for any number the fast path does not take. */
+    private static long exactMillis(JsonParser parser) throws IOException {
+        return new BigDecimal(parser.getText()).scaleByPowerOfTen(3).longValue();
     }
 
     private static void expect(JsonToken actual, JsonToken expected) throws IOException {
