@@ -7,7 +7,12 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.io.Serializable;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where to start reading a shard: {@code LATEST}, {@code TRIM_HORIZON}, {@code AT_TIMESTAMP}, or
@@ -33,7 +38,9 @@ public final class StartingPosition implements Serializable {
         AT_SEQUENCE_NUMBER,
         AFTER_SEQUENCE_NUMBER,
         /** Resolved per shard from a checkpoint store, else the fallback. */
-        FROM_STORE
+        FROM_STORE,
+        /** Given per shard (e.g. where an earlier consumer stopped), else the fallback. */
+        PER_SHARD
     }
 
     private static final StartingPosition LATEST_POSITION =
@@ -46,6 +53,8 @@ public final class StartingPosition implements Serializable {
     private final long subSequenceNumber;
     private final Instant timestamp;
     private final StartingPosition fallback;
+    private final HashMap<String, StartingPosition> shardPositions;
+    private final HashSet<String> finishedShards;
 
     private StartingPosition(
             Type type, String sequenceNumber, long subSequenceNumber, Instant timestamp) {
@@ -58,11 +67,24 @@ public final class StartingPosition implements Serializable {
             long subSequenceNumber,
             Instant timestamp,
             StartingPosition fallback) {
+        this(type, sequenceNumber, subSequenceNumber, timestamp, fallback, null, null);
+    }
+
+    private StartingPosition(
+            Type type,
+            String sequenceNumber,
+            long subSequenceNumber,
+            Instant timestamp,
+            StartingPosition fallback,
+            HashMap<String, StartingPosition> shardPositions,
+            HashSet<String> finishedShards) {
         this.type = type;
         this.sequenceNumber = sequenceNumber;
         this.subSequenceNumber = subSequenceNumber;
         this.timestamp = timestamp;
         this.fallback = fallback;
+        this.shardPositions = shardPositions;
+        this.finishedShards = finishedShards;
     }
 
     /**
@@ -71,12 +93,68 @@ public final class StartingPosition implements Serializable {
      * checkpoint start at {@code fallback}.
      */
     public static StartingPosition fromStore(StartingPosition fallback) {
-        if (fallback == null || fallback.type == Type.FROM_STORE) {
+        if (fallback == null
+                || fallback.type == Type.FROM_STORE
+                || fallback.type == Type.PER_SHARD) {
             throw new IllegalArgumentException(
                     "fromStore needs a fallback such as latest(), trimHorizon() or"
                             + " atTimestamp(..)");
         }
         return new StartingPosition(Type.FROM_STORE, null, NO_SUB_SEQUENCE, null, fallback);
+    }
+
+    /**
+     * Each shard starts where {@code positions} says; shards in {@code finishedShards} are not read
+     * (their children start at TRIM_HORIZON, as do other shards whose ancestor has a position); any
+     * other shard starts at {@code fallback}. Used to start where an earlier consumer stopped (see
+     * {@code io.github.kinesisconsumer.migration.MigrationPlan}).
+     */
+    public static StartingPosition perShard(
+            Map<String, StartingPosition> positions,
+            Set<String> finishedShards,
+            StartingPosition fallback) {
+        if (fallback == null
+                || fallback.type == Type.FROM_STORE
+                || fallback.type == Type.PER_SHARD) {
+            throw new IllegalArgumentException(
+                    "perShard needs a fallback such as latest(), trimHorizon() or"
+                            + " atTimestamp(..)");
+        }
+        HashMap<String, StartingPosition> copy = new HashMap<>();
+        for (Map.Entry<String, StartingPosition> e : positions.entrySet()) {
+            StartingPosition p = Objects.requireNonNull(e.getValue(), e.getKey());
+            if (p.type == Type.FROM_STORE || p.type == Type.PER_SHARD || p.type == Type.LATEST) {
+                throw new IllegalArgumentException(
+                        "shard "
+                                + e.getKey()
+                                + ": a per-shard position must be a sequence position,"
+                                + " trimHorizon() or atTimestamp(..), but was "
+                                + p);
+            }
+            if (finishedShards.contains(e.getKey())) {
+                throw new IllegalArgumentException(
+                        "shard " + e.getKey() + " is given both a position and as finished");
+            }
+            copy.put(e.getKey(), p);
+        }
+        return new StartingPosition(
+                Type.PER_SHARD,
+                null,
+                NO_SUB_SEQUENCE,
+                null,
+                fallback,
+                copy,
+                new HashSet<>(finishedShards));
+    }
+
+    /** The positions of a {@link Type#PER_SHARD} position by shard id, else empty. */
+    public Map<String, StartingPosition> shardPositions() {
+        return shardPositions == null ? Map.of() : Collections.unmodifiableMap(shardPositions);
+    }
+
+    /** The shards a {@link Type#PER_SHARD} position marks finished, else empty. */
+    public Set<String> finishedShards() {
+        return finishedShards == null ? Set.of() : Collections.unmodifiableSet(finishedShards);
     }
 
     /**
@@ -94,7 +172,7 @@ public final class StartingPosition implements Serializable {
         return pinnedAt(since);
     }
 
-    /** The fallback of a {@link Type#FROM_STORE} position, else null. */
+    /** The fallback of a {@link Type#FROM_STORE} or {@link Type#PER_SHARD} position, else null. */
     public StartingPosition fallback() {
         return fallback;
     }
@@ -207,9 +285,9 @@ public final class StartingPosition implements Serializable {
                                         : ShardIteratorType.AFTER_SEQUENCE_NUMBER)
                         .startingSequenceNumber(sequenceNumber);
             case FROM_STORE:
+            case PER_SHARD:
                 throw new IllegalStateException(
-                        "a FROM_STORE position must be resolved against the checkpoint store"
-                                + " before reading");
+                        "a " + type + " position must be resolved per shard before reading");
             default:
                 throw new IllegalStateException("unknown type " + type);
         }
@@ -228,7 +306,9 @@ public final class StartingPosition implements Serializable {
                 && type == that.type
                 && Objects.equals(sequenceNumber, that.sequenceNumber)
                 && Objects.equals(timestamp, that.timestamp)
-                && Objects.equals(fallback, that.fallback);
+                && Objects.equals(fallback, that.fallback)
+                && Objects.equals(shardPositions, that.shardPositions)
+                && Objects.equals(finishedShards, that.finishedShards);
     }
 
     @Override
@@ -249,6 +329,14 @@ public final class StartingPosition implements Serializable {
                         : "AFTER_SEQUENCE_NUMBER(" + sequenceNumber + "/" + subSequenceNumber + ")";
             case FROM_STORE:
                 return "FROM_STORE(else " + fallback + ")";
+            case PER_SHARD:
+                return "PER_SHARD("
+                        + shardPositions.size()
+                        + " positioned, "
+                        + finishedShards.size()
+                        + " finished, else "
+                        + fallback
+                        + ")";
             default:
                 return type.name();
         }

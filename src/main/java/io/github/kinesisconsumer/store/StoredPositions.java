@@ -5,6 +5,7 @@ import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.discovery.ShardLineage;
 
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,28 @@ public final class StoredPositions {
 
     public StoredPositions(Map<String, Checkpoint> stored) {
         this.stored = Map.copyOf(stored);
+    }
+
+    /**
+     * The checkpoints a {@link StartingPosition.Type#PER_SHARD} position stands for, for the
+     * lineage rules above: its positions after a sequence number, and its finished shards (at a
+     * placeholder sequence number, never read or written).
+     */
+    public static Map<String, Checkpoint> checkpointsOf(StartingPosition perShard) {
+        Map<String, Checkpoint> out = new HashMap<>();
+        perShard.shardPositions()
+                .forEach(
+                        (shardId, p) -> {
+                            if (p.type() == StartingPosition.Type.AFTER_SEQUENCE_NUMBER) {
+                                out.put(
+                                        shardId,
+                                        Checkpoint.at(p.sequenceNumber(), p.subSequenceNumber()));
+                            }
+                        });
+        for (String shardId : perShard.finishedShards()) {
+            out.put(shardId, Checkpoint.of("0", StartingPosition.NO_SUB_SEQUENCE, true));
+        }
+        return out;
     }
 
     public Map<String, Checkpoint> checkpoints() {

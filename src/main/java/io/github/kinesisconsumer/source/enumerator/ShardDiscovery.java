@@ -7,6 +7,7 @@ import io.github.kinesisconsumer.kinesis.discovery.ShardLister;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
+import io.github.kinesisconsumer.store.StoredPositions;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,10 +70,12 @@ final class ShardDiscovery {
         List<ShardInfo> shards = lister.listAll();
         lastFullListingNanos = System.nanoTime();
         listedFully = true;
-        Map<String, Checkpoint> stored =
-                first && initialPosition.type() == StartingPosition.Type.FROM_STORE
-                        ? readStore()
-                        : null;
+        Map<String, Checkpoint> stored = null;
+        if (first && initialPosition.type() == StartingPosition.Type.FROM_STORE) {
+            stored = readStore();
+        } else if (first && initialPosition.type() == StartingPosition.Type.PER_SHARD) {
+            stored = StoredPositions.checkpointsOf(initialPosition);
+        }
         return new Listing(shards, stored, startedMillis, true);
     }
 

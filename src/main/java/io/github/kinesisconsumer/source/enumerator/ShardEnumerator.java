@@ -292,7 +292,14 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
             return StartingPosition.trimHorizon();
         }
         StartingPosition base = initialPosition;
-        if (base.type() == StartingPosition.Type.FROM_STORE) {
+        if (base.type() == StartingPosition.Type.PER_SHARD) {
+            StartingPosition given = base.shardPositions().get(shard.shardId());
+            if (given != null) {
+                return given;
+            }
+        }
+        if (base.type() == StartingPosition.Type.FROM_STORE
+                || base.type() == StartingPosition.Type.PER_SHARD) {
             base = base.fallback();
         }
         return stored.positionOf(
@@ -336,7 +343,7 @@ public final class ShardEnumerator implements SplitEnumerator<ShardSplit, Kinesi
         Set<String> done = stored.finishedShards(lineage);
         finished.addAll(done);
         if (!done.isEmpty()) {
-            LOG.info("shards finished according to the checkpoint store: {}", done);
+            LOG.info("shards finished according to the starting positions: {}", done);
         }
     }
 
