@@ -198,6 +198,12 @@ public final class KinesisConsumerBuilder {
                     "startingPosition must be latest(), trimHorizon(), atTimestamp(..) or a"
                             + " sequence position; the store is always consulted first");
         }
+        if (startingPosition.type() == StartingPosition.Type.PER_SHARD) {
+            throw new IllegalArgumentException(
+                    "the consumer starts per shard from its checkpoint store: write the positions"
+                            + " there (MigrationPlan.writeTo(..) or scripts/migrate-positions.sh)"
+                            + " and give the fallback as startingPosition");
+        }
         Durations.requirePositive(discoveryInterval, "discoveryInterval");
         Durations.requirePositive(shutdownTimeout, "shutdownTimeout");
         if (callbackThreads < 1) {
