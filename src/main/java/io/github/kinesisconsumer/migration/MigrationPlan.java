@@ -221,24 +221,23 @@ public final class MigrationPlan {
         return false;
     }
 
+    /**
+     * A position before the shard's first sequence number cannot be of this shard. The ending
+     * sequence number is no bound: emulators report a placeholder for closed shards.
+     */
     private static void checkInRange(PriorPosition p, ShardInfo shard, String description) {
-        BigInteger seq = new BigInteger(p.sequenceNumber());
         String first = shard.startingSequenceNumber();
-        String last = shard.endingSequenceNumber();
-        boolean before = first != null && seq.compareTo(new BigInteger(first)) < 0;
-        boolean after = last != null && seq.compareTo(new BigInteger(last)) > 0;
-        if (before || after) {
+        if (first != null
+                && new BigInteger(p.sequenceNumber()).compareTo(new BigInteger(first)) < 0) {
             throw new IllegalArgumentException(
                     description
                             + " has sequence number "
                             + p.sequenceNumber()
                             + " for "
                             + shard.shardId()
-                            + ", outside the shard's range ["
+                            + ", before the shard's first sequence number "
                             + first
-                            + ", "
-                            + (last == null ? "open" : last)
-                            + "] in stream '"
+                            + " in stream '"
                             + p.streamName()
                             + "': the positions belong to another stream, or to an earlier stream"
                             + " of the same name");
