@@ -89,8 +89,8 @@ public final class MigratePositions {
         String app = dryRun ? a.optional("app") : a.required("app", "application name");
         ClientSettings kinesis = settings(a, "kinesis");
         String from = a.required("from", "legacy-savepoint|kcl|go-group");
+        PositionSource source = sourceOf(from, a, kinesis, stream);
         try (CheckpointStore target = dryRun ? null : storeOf(a)) {
-            PositionSource source = sourceOf(from, a, target, app);
             a.refuseUnknown();
             MigrationPlan plan = MigrationPlan.forStream(source, stream, kinesis);
             out.println("positions of stream '" + stream + "' from " + plan.description() + ":");
@@ -133,8 +133,16 @@ public final class MigratePositions {
     }
 
     private static PositionSource sourceOf(
-            String from, CliArguments a, CheckpointStore target, String app) {
+            String from, CliArguments a, ClientSettings kinesis, String stream) {
         switch (from) {
+            case "kcl":
+                return KclLeaseTablePositions.of(
+                        a.required("lease-table", "the KCL application's lease table"),
+                        stream,
+                        a.optional("dynamodb.endpoint") == null
+                                        && a.optional("dynamodb.region") == null
+                                ? ClientSettings.builder().region(kinesis.region()).build()
+                                : settings(a, "dynamodb"));
             default:
                 throw new IllegalArgumentException(
                         "unknown --from=" + from + ": legacy-savepoint, kcl or go-group");

@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * Turns the raw records of a {@link FetchResult} into {@link KinesisRecord}s: splits KPL aggregates
  * (when enabled) and drops the user records that a position inside an aggregate says were already
- * consumed.
+ * consumed. A whole record counts as user record 0 (as the KCL numbers it): a position inside a
+ * record that turns out to be whole says the record was consumed.
  */
 @Internal
 public final class RecordDecoder {
@@ -37,7 +38,12 @@ public final class RecordDecoder {
                     record.approximateArrivalTimestamp() == null
                             ? 0L
                             : record.approximateArrivalTimestamp().toEpochMilli();
+            boolean resumesHere =
+                    resume != null && resume.sequenceNumber().equals(record.sequenceNumber());
             if (!deaggregate || !RecordDeaggregator.isAggregated(bytes)) {
+                if (resumesHere && !RecordDeaggregator.isAggregated(bytes)) {
+                    continue;
+                }
                 sink.accept(
                         new KinesisRecord(
                                 streamName,
@@ -52,10 +58,7 @@ public final class RecordDecoder {
                                 bytes.length));
                 continue;
             }
-            long skipUpTo =
-                    resume != null && resume.sequenceNumber().equals(record.sequenceNumber())
-                            ? resume.subSequenceNumber()
-                            : -1;
+            long skipUpTo = resumesHere ? resume.subSequenceNumber() : -1;
             List<UserRecord> users = RecordDeaggregator.deaggregate(record);
             for (UserRecord user : users) {
                 if (user.aggregated() && user.subSequenceNumber() <= skipUpTo) {

@@ -1,0 +1,262 @@
+package io.github.kinesisconsumer.migration;
+
+import io.github.kinesisconsumer.annotation.PublicEvolving;
+import io.github.kinesisconsumer.kinesis.ClientSettings;
+import io.github.kinesisconsumer.store.dynamodb.DynamoDbClientFactory;
+
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+
+/**
+ * Positions from a KCL 2.x or 3.x lease table in DynamoDB, which it only reads. Each lease row
+ * names a shard ({@code leaseKey}) and its checkpoint: a sequence number with {@code
+ * checkpointSubSequenceNumber}, or one of the KCL's sentinels {@code SHARD_END}, {@code
+ * TRIM_HORIZON}, {@code LATEST}, {@code AT_TIMESTAMP}. In a multi-stream table the row also holds
+ * the stream identifier ({@code streamName}: {@code account:stream:creationEpoch}) and {@code
+ * shardId}; only the rows of the given stream are used. A single-stream table does not name its
+ * stream: {@link MigrationPlan} checks its sequence numbers against the stream's shards instead.
+ *
+ * <p>The KCL numbers the records it hands out: a whole record is sub-sequence 0, the user records
+ * of a KPL aggregate 0, 1, 2, ... A checkpoint (n, k) resumes after user record k of n, and after n
+ * itself when n is a whole record. Pending checkpoints ({@code pendingCheckpoint}, written by
+ * {@code prepareCheckpoint}) were never committed and are not read.
+ */
+@PublicEvolving
+public final class KclLeaseTablePositions implements PositionSource {
+
+    private final String tableName;
+    private final String streamName;
+    private final ClientSettings settings;
+    private final DynamoDbAsyncClient client;
+
+    private KclLeaseTablePositions(
+            String tableName,
+            String streamName,
+            ClientSettings settings,
+            DynamoDbAsyncClient client) {
+        this.tableName = requireText(tableName, "tableName");
+        this.streamName = requireText(streamName, "streamName");
+        this.settings = settings;
+        this.client = client;
+    }
+
+    /** Reads table {@code tableName} for stream {@code streamName}, with a client of its own. */
+    public static KclLeaseTablePositions of(
+            String tableName, String streamName, ClientSettings dynamoDbSettings) {
+        if (dynamoDbSettings == null) {
+            throw new IllegalArgumentException("dynamoDbSettings must not be null");
+        }
+        return new KclLeaseTablePositions(tableName, streamName, dynamoDbSettings, null);
+    }
+
+    /** Reads with {@code client}, which is not closed. */
+    public static KclLeaseTablePositions of(
+            String tableName, String streamName, DynamoDbAsyncClient client) {
+        if (client == null) {
+            throw new IllegalArgumentException("client must not be null");
+        }
+        return new KclLeaseTablePositions(tableName, streamName, null, client);
+    }
+
+    private static String requireText(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + " must not be empty");
+        }
+        return value;
+    }
+
+    @Override
+    public String description() {
+        return "KCL lease table '" + tableName + "'";
+    }
+
+    @Override
+    public List<PriorPosition> read() {
+        if (client != null) {
+            return readWith(client);
+        }
+        try (DynamoDbClientFactory.OwnedClient owned = DynamoDbClientFactory.create(settings)) {
+            return readWith(owned.client());
+        }
+    }
+
+    private List<PriorPosition> readWith(DynamoDbAsyncClient dynamo) {
+        checkKeySchema(describe(dynamo));
+        List<PriorPosition> out = new ArrayList<>();
+        Set<String> otherStreams = new TreeSet<>();
+        int rows = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page =
+                    call(
+                            () ->
+                                    dynamo.scan(
+                                            r ->
+                                                    r.tableName(tableName)
+                                                            .consistentRead(true)
+                                                            .exclusiveStartKey(from)));
+            for (Map<String, AttributeValue> row : page.items()) {
+                rows++;
+                PriorPosition p = positionOf(row, otherStreams);
+                if (p != null) {
+                    out.add(p);
+                }
+            }
+            start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
+        } while (start != null && !start.isEmpty());
+        if (out.isEmpty() && !otherStreams.isEmpty()) {
+            throw new IllegalArgumentException(
+                    description()
+                            + " is a multi-stream table without leases of stream '"
+                            + streamName
+                            + "'; it holds leases of "
+                            + otherStreams
+                            + ": name one of those streams, or give the lease table of the"
+                            + " application that read '"
+                            + streamName
+                            + "'");
+        }
+        if (rows == 0) {
+            throw new IllegalArgumentException(
+                    description()
+                            + " holds no leases: the KCL application never ran against it, or"
+                            + " this is not its lease table");
+        }
+        return out;
+    }
+
+    private PriorPosition positionOf(Map<String, AttributeValue> row, Set<String> otherStreams) {
+        String leaseKey = text(row, "leaseKey");
+        String shardId = leaseKey;
+        AttributeValue streamId = row.get("streamName");
+        if (streamId != null && streamId.s() != null) {
+            String rowStream = streamNameOf(streamId.s());
+            if (!rowStream.equals(streamName)) {
+                otherStreams.add(rowStream);
+                return null;
+            }
+            shardId = row.containsKey("shardId") ? text(row, "shardId") : afterLastColon(leaseKey);
+        }
+        String checkpoint = row.containsKey("checkpoint") ? text(row, "checkpoint") : null;
+        if (checkpoint == null) {
+            throw new IllegalArgumentException(
+                    description()
+                            + ": lease '"
+                            + leaseKey
+                            + "' has no checkpoint attribute; this is not a KCL lease table");
+        }
+        switch (checkpoint) {
+            case "SHARD_END":
+                return PriorPosition.sentinel(streamName, shardId, PriorPosition.Kind.SHARD_END);
+            case "TRIM_HORIZON":
+                return PriorPosition.sentinel(streamName, shardId, PriorPosition.Kind.TRIM_HORIZON);
+            case "LATEST":
+                return PriorPosition.sentinel(streamName, shardId, PriorPosition.Kind.LATEST);
+            case "AT_TIMESTAMP":
+                return PriorPosition.sentinel(streamName, shardId, PriorPosition.Kind.AT_TIMESTAMP);
+            default:
+                AttributeValue sub = row.get("checkpointSubSequenceNumber");
+                long subSequence = sub == null || sub.n() == null ? 0L : Long.parseLong(sub.n());
+                try {
+                    return PriorPosition.after(streamName, shardId, checkpoint, subSequence);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(
+                            description()
+                                    + ": lease '"
+                                    + leaseKey
+                                    + "' has checkpoint '"
+                                    + checkpoint
+                                    + "', neither a sequence number nor a KCL sentinel",
+                            e);
+                }
+        }
+    }
+
+    /** The stream name in a KCL stream identifier {@code account:stream:creationEpoch}. */
+    private static String streamNameOf(String streamIdentifier) {
+        String[] parts = streamIdentifier.split(":");
+        return parts.length == 3 ? parts[1] : streamIdentifier;
+    }
+
+    private static String afterLastColon(String s) {
+        return s.substring(s.lastIndexOf(':') + 1);
+    }
+
+    private String text(Map<String, AttributeValue> row, String name) {
+        AttributeValue v = row.get(name);
+        if (v == null || v.s() == null) {
+            throw new IllegalArgumentException(
+                    description()
+                            + " has a row without the string attribute '"
+                            + name
+                            + "': "
+                            + row.keySet()
+                            + "; this is not a KCL lease table");
+        }
+        return v.s();
+    }
+
+    private TableDescription describe(DynamoDbAsyncClient dynamo) {
+        try {
+            return call(() -> dynamo.describeTable(r -> r.tableName(tableName))).table();
+        } catch (ResourceNotFoundException e) {
+            throw new IllegalArgumentException(
+                    "there is no table '"
+                            + tableName
+                            + "' in DynamoDB"
+                            + (settings == null ? "" : " at " + settings.describe())
+                            + ": give the KCL application's lease table (the KCL names it after"
+                            + " the application), in the region the application ran in",
+                    e);
+        }
+    }
+
+    private void checkKeySchema(TableDescription table) {
+        List<KeySchemaElement> keys = table.keySchema();
+        boolean kcl =
+                keys.size() == 1
+                        && keys.get(0).keyType() == KeyType.HASH
+                        && keys.get(0).attributeName().equals("leaseKey");
+        if (!kcl) {
+            throw new IllegalArgumentException(
+                    description()
+                            + " is not a KCL lease table: its key is "
+                            + keys.stream()
+                                    .map(KeySchemaElement::attributeName)
+                                    .collect(Collectors.toList())
+                            + ", a KCL lease table's is [leaseKey]. Give the table the KCL"
+                            + " application uses (named after the application)");
+        }
+    }
+
+    private interface Call<T> {
+        java.util.concurrent.CompletableFuture<T> start();
+    }
+
+    private <T> T call(Call<T> call) {
+        try {
+            return call.start().join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof ResourceNotFoundException) {
+                throw (ResourceNotFoundException) cause;
+            }
+            throw new MigrationException(
+                    "cannot read " + description() + ": " + cause.getMessage(), cause);
+        }
+    }
+}
