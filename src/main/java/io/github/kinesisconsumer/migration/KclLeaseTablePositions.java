@@ -28,6 +28,13 @@ import java.util.stream.Collectors;
  * the stream identifier ({@code streamName}: {@code account:stream:creationEpoch}) and {@code
  * shardId}; only the rows of the given stream are used. A single-stream table does not name its
  * stream: {@link MigrationPlan} checks its sequence numbers against the stream's shards instead.
+ * When a multi-stream table holds one stream name under several identifiers (a stream deleted and
+ * created again, or streams of one name in several accounts), reading by name is refused: give the
+ * identifier ({@code account:stream:creationEpoch}) instead of the name.
+ *
+ * <p>Since KCL 3.5 the lease table may also hold the KCL's other state (leader lock, stream
+ * information, migration state, worker metrics), told apart by the attribute {@code entityType};
+ * only rows without it or with {@code entityType} {@code LEASE} are leases, as for the KCL.
  *
  * <p>The KCL numbers the records it hands out: a whole record is sub-sequence 0, the user records
  * of a KPL aggregate 0, 1, 2, ... A checkpoint (n, k) resumes after user record k of n, and after n
@@ -53,7 +60,11 @@ public final class KclLeaseTablePositions implements PositionSource {
         this.client = client;
     }
 
-    /** Reads table {@code tableName} for stream {@code streamName}, with a client of its own. */
+    /**
+     * Reads table {@code tableName} for stream {@code streamName}, with a client of its own. In a
+     * multi-stream table {@code streamName} may also be a KCL stream identifier {@code
+     * account:stream:creationEpoch}; the positions name the stream.
+     */
     public static KclLeaseTablePositions of(
             String tableName, String streamName, ClientSettings dynamoDbSettings) {
         if (dynamoDbSettings == null) {
@@ -97,6 +108,7 @@ public final class KclLeaseTablePositions implements PositionSource {
         checkKeySchema(describe(dynamo));
         List<PriorPosition> out = new ArrayList<>();
         Set<String> otherStreams = new TreeSet<>();
+        Set<String> identifiers = new TreeSet<>();
         int rows = 0;
         Map<String, AttributeValue> start = null;
         do {
@@ -110,14 +122,28 @@ public final class KclLeaseTablePositions implements PositionSource {
                                                             .consistentRead(true)
                                                             .exclusiveStartKey(from)));
             for (Map<String, AttributeValue> row : page.items()) {
+                if (!isLease(row)) {
+                    continue;
+                }
                 rows++;
-                PriorPosition p = positionOf(row, otherStreams);
+                PriorPosition p = positionOf(row, otherStreams, identifiers);
                 if (p != null) {
                     out.add(p);
                 }
             }
             start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
         } while (start != null && !start.isEmpty());
+        if (identifiers.size() > 1) {
+            throw new IllegalArgumentException(
+                    description()
+                            + " holds leases of stream '"
+                            + streamName
+                            + "' under several stream identifiers "
+                            + identifiers
+                            + " (a stream deleted and created again, or streams of that name in"
+                            + " several accounts): give the identifier of the stream to move"
+                            + " instead of its name");
+        }
         if (out.isEmpty() && !otherStreams.isEmpty()) {
             throw new IllegalArgumentException(
                     description()
@@ -139,16 +165,25 @@ public final class KclLeaseTablePositions implements PositionSource {
         return out;
     }
 
-    private PriorPosition positionOf(Map<String, AttributeValue> row, Set<String> otherStreams) {
+    /** As the KCL's lease serializer: a row without {@code entityType} is a lease too. */
+    private static boolean isLease(Map<String, AttributeValue> row) {
+        AttributeValue type = row.get("entityType");
+        return type == null || type.s() == null || "LEASE".equals(type.s());
+    }
+
+    private PriorPosition positionOf(
+            Map<String, AttributeValue> row, Set<String> otherStreams, Set<String> identifiers) {
         String leaseKey = text(row, "leaseKey");
         String shardId = leaseKey;
         AttributeValue streamId = row.get("streamName");
         if (streamId != null && streamId.s() != null) {
             String rowStream = streamNameOf(streamId.s());
-            if (!rowStream.equals(streamName)) {
-                otherStreams.add(rowStream);
+            boolean byIdentifier = streamName.indexOf(':') >= 0;
+            if (byIdentifier ? !streamId.s().equals(streamName) : !rowStream.equals(streamName)) {
+                otherStreams.add(byIdentifier ? streamId.s() : rowStream);
                 return null;
             }
+            identifiers.add(streamId.s());
             shardId = row.containsKey("shardId") ? text(row, "shardId") : afterLastColon(leaseKey);
         }
         String checkpoint = row.containsKey("checkpoint") ? text(row, "checkpoint") : null;
@@ -161,18 +196,23 @@ public final class KclLeaseTablePositions implements PositionSource {
         }
         switch (checkpoint) {
             case "SHARD_END":
-                return PriorPosition.sentinel(streamName, shardId, PriorPosition.Kind.SHARD_END);
+                return PriorPosition.sentinel(
+                        streamNameOf(streamName), shardId, PriorPosition.Kind.SHARD_END);
             case "TRIM_HORIZON":
-                return PriorPosition.sentinel(streamName, shardId, PriorPosition.Kind.TRIM_HORIZON);
+                return PriorPosition.sentinel(
+                        streamNameOf(streamName), shardId, PriorPosition.Kind.TRIM_HORIZON);
             case "LATEST":
-                return PriorPosition.sentinel(streamName, shardId, PriorPosition.Kind.LATEST);
+                return PriorPosition.sentinel(
+                        streamNameOf(streamName), shardId, PriorPosition.Kind.LATEST);
             case "AT_TIMESTAMP":
-                return PriorPosition.sentinel(streamName, shardId, PriorPosition.Kind.AT_TIMESTAMP);
+                return PriorPosition.sentinel(
+                        streamNameOf(streamName), shardId, PriorPosition.Kind.AT_TIMESTAMP);
             default:
                 AttributeValue sub = row.get("checkpointSubSequenceNumber");
                 long subSequence = sub == null || sub.n() == null ? 0L : Long.parseLong(sub.n());
                 try {
-                    return PriorPosition.after(streamName, shardId, checkpoint, subSequence);
+                    return PriorPosition.after(
+                            streamNameOf(streamName), shardId, checkpoint, subSequence);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException(
                             description()
