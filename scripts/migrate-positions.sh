@@ -23,7 +23,7 @@ if [[ ! -f target/classes/io/github/kinesisconsumer/migration/MigratePositions.c
   command -v mvn >/dev/null || { echo "migrate-positions.sh: Maven 3.8+ builds the tool (mvn not found)" >&2; exit 1; }
   echo "migrate-positions.sh: building the tool (once)" >&2
   mvn -q -B -ntp -DskipTests compile dependency:build-classpath \
-    -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=compile >&2
+    -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >&2
 fi
 cp="target/classes:$(cat "$cp_file")"
 if [[ -n "${MIGRATE_EXTRA_CLASSPATH:-}" ]]; then

@@ -143,6 +143,18 @@ public final class MigratePositions {
                                         && a.optional("dynamodb.region") == null
                                 ? ClientSettings.builder().region(kinesis.region()).build()
                                 : settings(a, "dynamodb"));
+            case "legacy-savepoint":
+                String savepoint = a.required("savepoint", "savepoint directory");
+                String uid = a.optional("uid");
+                String hash = a.optional("uid-hash");
+                if ((uid == null) == (hash == null)) {
+                    throw new IllegalArgumentException(
+                            "give the old job's source as --uid=<uid> or --uid-hash=<operator id>,"
+                                    + " one of them");
+                }
+                return uid != null
+                        ? LegacySavepointPositions.forUid(savepoint, uid)
+                        : LegacySavepointPositions.forUidHash(savepoint, hash);
             default:
                 throw new IllegalArgumentException(
                         "unknown --from=" + from + ": legacy-savepoint, kcl or go-group");

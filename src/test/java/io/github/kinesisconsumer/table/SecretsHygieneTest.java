@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.table;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.migration.MigratePositions;
 import io.github.kinesisconsumer.source.KinesisSource;
 import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.store.CheckpointKey;
@@ -28,10 +29,21 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -170,6 +182,101 @@ class SecretsHygieneTest {
             seen.add(logs.text());
         }
         assertThat(String.join("\n", seen)).contains("Redis");
+        assertNoSecretIn(seen);
+    }
+
+    /**
+     * The migration tool with the database password as an option, in the JDBC URL and as the AWS
+     * secret key: a run that writes, one whose store is down, one with a mistyped option.
+     */
+    @Test
+    void theMigrationToolKeepsSecretsOut() throws Exception {
+        TestStream stream = KINESIS.createStream(1);
+        String table = "kcl-hygiene-" + System.nanoTime();
+        String dynamo =
+                System.getenv().getOrDefault("KC_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000");
+        try (DynamoDbClient ddb =
+                DynamoDbClient.builder()
+                        .endpointOverride(URI.create(dynamo))
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(() -> AwsBasicCredentials.create("AKIDHYGIENE", "x"))
+                        .build()) {
+            ddb.createTable(
+                    r ->
+                            r.tableName(table)
+                                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                                    .attributeDefinitions(
+                                            a ->
+                                                    a.attributeName("leaseKey")
+                                                            .attributeType(ScalarAttributeType.S))
+                                    .keySchema(
+                                            k ->
+                                                    k.attributeName("leaseKey")
+                                                            .keyType(KeyType.HASH)));
+            ddb.putItem(
+                    r ->
+                            r.tableName(table)
+                                    .item(
+                                            Map.of(
+                                                    "leaseKey",
+                                                    AttributeValue.fromS(stream.shardIds().get(0)),
+                                                    "checkpoint",
+                                                    AttributeValue.fromS("TRIM_HORIZON"))));
+        }
+        int closed;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        List<String> common =
+                List.of(
+                        "--from=kcl",
+                        "--lease-table=" + table,
+                        "--dynamodb.endpoint=" + dynamo,
+                        "--stream=" + stream.name(),
+                        "--kinesis.endpoint=" + KINESIS.emulator().endpoint(),
+                        "--app=hygiene",
+                        "--checkpoint-store.password=" + DB_PASSWORD);
+        List<List<String>> runs =
+                List.of(
+                        List.of(
+                                "--checkpoint-store.type=postgres",
+                                "--checkpoint-store.url=" + PG_URL,
+                                "--checkpoint-store.table=kc_secrets_hygiene",
+                                "--create-table"),
+                        List.of(
+                                "--checkpoint-store.type=mysql",
+                                "--checkpoint-store.url=jdbc:mysql://127.0.0.1:"
+                                        + closed
+                                        + "/test?user=root&password="
+                                        + URL_PASSWORD),
+                        List.of(
+                                "--checkpoint-store.type=postgres",
+                                "--checkpoint-store.url=" + PG_URL,
+                                "--checkpoint-store.pasword=" + DB_PASSWORD));
+        List<String> seen = new ArrayList<>();
+        List<Integer> exits = new ArrayList<>();
+        System.setProperty("aws.accessKeyId", "AKIDHYGIENE");
+        System.setProperty("aws.secretAccessKey", SECRET_KEY);
+        try (LogCapture logs = new LogCapture()) {
+            for (List<String> run : runs) {
+                List<String> args = new ArrayList<>(common);
+                args.addAll(run);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                exits.add(
+                        MigratePositions.run(
+                                args.toArray(new String[0]),
+                                new PrintStream(out, true, StandardCharsets.UTF_8),
+                                new PrintStream(out, true, StandardCharsets.UTF_8)));
+                seen.add(out.toString(StandardCharsets.UTF_8));
+            }
+            seen.add(logs.text());
+        } finally {
+            System.clearProperty("aws.accessKeyId");
+            System.clearProperty("aws.secretAccessKey");
+        }
+        System.out.println(String.join("\n", seen.subList(0, 3)));
+        assertThat(exits).containsExactly(0, 1, 2);
+        assertThat(seen.get(0)).contains("TRIM_HORIZON");
         assertNoSecretIn(seen);
     }
 
