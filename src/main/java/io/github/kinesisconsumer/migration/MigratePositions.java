@@ -47,9 +47,12 @@ public final class MigratePositions {
                     "  legacy-savepoint: --savepoint=<path> (--uid=<uid> | --uid-hash=<hex>)",
                     "                    (the legacy flink-connector-kinesis jar on the classpath)",
                     "  kcl:              --lease-table=<table> [--dynamodb.region|endpoint=<..>]",
-                    "  go-group:         --lease-table=<table> --group=<Go app name>",
-                    "                    [--dynamodb.region|endpoint=<..>] (positions are read",
-                    "                    from the checkpoint store the group used: the target)");
+                    "  go-group:         --lease-table=<table> --group=<Go group name>",
+                    "                    [--go-store-app=<app name of the Go store; default the",
+                    "                    group>] [--dynamodb.region|endpoint=<..>] (positions are",
+                    "                    read from the checkpoint store given, the one the group",
+                    "                    used, also with --dry-run; the lease table adds the shards",
+                    "                    the group finished)");
 
     private MigratePositions() {}
 
@@ -89,8 +92,12 @@ public final class MigratePositions {
         String app = dryRun ? a.optional("app") : a.required("app", "application name");
         ClientSettings kinesis = settings(a, "kinesis");
         String from = a.required("from", "legacy-savepoint|kcl|go-group");
-        PositionSource source = sourceOf(from, a, kinesis, stream);
-        try (CheckpointStore target = dryRun ? null : storeOf(a)) {
+        boolean goGroup = "go-group".equals(from);
+        PositionSource source = goGroup ? null : sourceOf(from, a, kinesis, stream);
+        try (CheckpointStore target = dryRun && !goGroup ? null : storeOf(a)) {
+            if (goGroup) {
+                source = goGroupOf(a, kinesis, stream, target);
+            }
             a.refuseUnknown();
             MigrationPlan plan = MigrationPlan.forStream(source, stream, kinesis);
             out.println("positions of stream '" + stream + "' from " + plan.description() + ":");
@@ -132,6 +139,25 @@ public final class MigratePositions {
         }
     }
 
+    /** The Go group reads its positions from the same store the tool writes into. */
+    private static PositionSource goGroupOf(
+            CliArguments a, ClientSettings kinesis, String stream, CheckpointStore store) {
+        return GoGroupPositions.builder()
+                .leaseTable(a.required("lease-table", "the Go group's lease table"))
+                .groupName(a.required("group", "the Go group's GroupName (or AppName)"))
+                .streamName(stream)
+                .checkpointStore(store)
+                .storeAppName(a.optional("go-store-app"))
+                .dynamoDbSettings(dynamoDbSettings(a, kinesis))
+                .build();
+    }
+
+    private static ClientSettings dynamoDbSettings(CliArguments a, ClientSettings kinesis) {
+        return a.optional("dynamodb.endpoint") == null && a.optional("dynamodb.region") == null
+                ? ClientSettings.builder().region(kinesis.region()).build()
+                : settings(a, "dynamodb");
+    }
+
     private static PositionSource sourceOf(
             String from, CliArguments a, ClientSettings kinesis, String stream) {
         switch (from) {
@@ -139,10 +165,7 @@ public final class MigratePositions {
                 return KclLeaseTablePositions.of(
                         a.required("lease-table", "the KCL application's lease table"),
                         stream,
-                        a.optional("dynamodb.endpoint") == null
-                                        && a.optional("dynamodb.region") == null
-                                ? ClientSettings.builder().region(kinesis.region()).build()
-                                : settings(a, "dynamodb"));
+                        dynamoDbSettings(a, kinesis));
             case "legacy-savepoint":
                 String savepoint = a.required("savepoint", "savepoint directory");
                 String uid = a.optional("uid");

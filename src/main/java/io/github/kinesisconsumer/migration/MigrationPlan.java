@@ -331,8 +331,9 @@ public final class MigrationPlan {
     /**
      * Writes the plan's checkpoints into {@code store} under {@code appName}. When a stored
      * checkpoint is already past the plan's, nothing is written and {@link MigrationException}
-     * names the shards, unless {@code allowBackward} is set: then those are replaced. Returns the
-     * checkpoints the store held before, by shard id.
+     * names the shards, unless {@code allowBackward} is set: then those are replaced. A shard the
+     * plan says was read to its end is never behind a stored position: an unfinished one is marked
+     * finished where it stands. Returns the checkpoints the store held before, by shard id.
      */
     public Map<String, Checkpoint> writeTo(
             CheckpointStore store, String appName, boolean allowBackward) {
@@ -347,6 +348,13 @@ public final class MigrationPlan {
             Checkpoint current = before.get(m.shardId());
             if (current == null || target.isAfter(current)) {
                 forward.put(m.shardId(), target);
+            } else if (target.isFinished()) {
+                // read to its end: never behind a stored position, whatever sequence number
+                // stands for the end (a shard gone past retention has none; emulators report
+                // odd ones); marked at the stored one, so that the store takes it as a step on
+                if (!current.isFinished()) {
+                    forward.put(m.shardId(), current.asFinished());
+                }
             } else if (!target.equals(current)) {
                 backward.put(m.shardId(), target);
             }

@@ -2,12 +2,17 @@ package io.github.kinesisconsumer.migration;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.migration.PriorPosition.Kind;
+import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.dynamodb.DynamoDbCheckpointStore;
+import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.TestStream;
+import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -18,8 +23,13 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -35,6 +45,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * sequence_number}, nothing else), read through this library's DynamoDB store.
  */
 class GoGroupPositionsTest {
+
+    @RegisterExtension
+    static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
 
     static final String DYNAMODB = env("KC_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000");
     static final String SEQ_A = "49590338271490256608559692538361571095921575989136588898";
@@ -140,6 +153,73 @@ class GoGroupPositionsTest {
                                 .build()
                                 .read())
                 .containsExactly(PriorPosition.after("orders", "shardId-000000000000", SEQ_A, -1));
+    }
+
+    /**
+     * The tool with {@code --from=go-group}, onto the group's own store and name: the checkpoints
+     * stay as the Go group left them and the parent the group finished gets this library's finished
+     * marker, which the Go store could not hold.
+     */
+    @Test
+    void theToolAddsTheShardsTheGroupFinishedToItsStore() {
+        TestStream stream = KINESIS.createStream(1);
+        String parent = stream.shardIds().get(0);
+        List<WrittenRecord> written =
+                new ArrayList<>(stream.put(20, i -> "key-" + (i % 8), i -> "a-" + i));
+        stream.split(parent);
+        List<String> children = new ArrayList<>(stream.shardIds());
+        children.remove(parent);
+        written.addAll(stream.put(40, i -> "key-" + (i % 8), i -> "b-" + i));
+        String parentLast = last(written, parent).sequenceNumber;
+        String childLast = last(written, children.get(0)).sequenceNumber;
+
+        createGoTable(leaseTable);
+        String ns = "billing#" + stream.name();
+        putLease(ns, parent, "", 0, "", true);
+        putLease(ns, children.get(0), "worker-a", 1L, parent, false);
+        putLease(ns, children.get(1), "worker-b", 1L, parent, false);
+        goCheckpoint("billing", stream.name(), parent, parentLast);
+        goCheckpoint("billing", stream.name(), children.get(0), childLast);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit =
+                MigratePositions.run(
+                        new String[] {
+                            "--from=go-group",
+                            "--lease-table=" + leaseTable,
+                            "--group=billing",
+                            "--dynamodb.endpoint=" + DYNAMODB,
+                            "--stream=" + stream.name(),
+                            "--kinesis.endpoint=" + KINESIS.emulator().endpoint(),
+                            "--app=billing",
+                            "--checkpoint-store.type=dynamodb",
+                            "--checkpoint-store.table=" + checkpointTable,
+                            "--checkpoint-store.dynamodb.endpoint=" + DYNAMODB
+                        },
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8));
+        String all = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        System.out.print(all);
+        assertThat(exit).as(all).isZero();
+        assertThat(all)
+                .contains("harlow/kinesis-consumer group 'billing'")
+                .contains(parent + "     FINISHED")
+                .contains(children.get(0) + "     RESUME_AFTER   " + childLast);
+        Map<String, Checkpoint> stored = store.getAll("billing", stream.name());
+        assertThat(stored.get(parent).isFinished()).isTrue();
+        assertThat(stored.get(children.get(0))).isEqualTo(Checkpoint.at(childLast));
+        assertThat(stored).doesNotContainKey(children.get(1));
+    }
+
+    private static WrittenRecord last(List<WrittenRecord> written, String shardId) {
+        WrittenRecord last = null;
+        for (WrittenRecord w : written) {
+            if (w.shardId.equals(shardId)) {
+                last = w;
+            }
+        }
+        return last;
     }
 
     @Test

@@ -130,6 +130,44 @@ class MigrationPlanTest {
         }
     }
 
+    /**
+     * A finished shard whose end the plan cannot give as a greater sequence number than the store's
+     * (gone past retention: placeholder "0"; kinesis-local: Long.MAX as the end of a closed shard)
+     * is marked finished where the store stands, never refused as a step back.
+     */
+    @Test
+    void aFinishedShardIsNeverBehindAStoredPosition() {
+        List<ShardInfo> shards =
+                List.of(
+                        new ShardInfo("s0", null, null, "100", "9223372036854775807"),
+                        new ShardInfo("s1", "s0", null, "200", null),
+                        new ShardInfo("s2", "gone", null, "300", null));
+        String big = "49590338271490256608559692538361571095921575989136588898";
+        MigrationPlan plan =
+                MigrationPlan.of(
+                        source(
+                                PriorPosition.sentinel(STREAM, "s0", Kind.SHARD_END),
+                                PriorPosition.sentinel(STREAM, "gone", Kind.SHARD_END),
+                                PriorPosition.after(STREAM, "s1", "250", -1)),
+                        STREAM,
+                        shards);
+        try (InMemoryCheckpointStore store = new InMemoryCheckpointStore()) {
+            store.put(new CheckpointKey("app", STREAM, "s0"), Checkpoint.at(big));
+            store.put(new CheckpointKey("app", STREAM, "gone"), Checkpoint.at("150"));
+
+            plan.writeTo(store, "app", false);
+
+            assertThat(store.getAll("app", STREAM))
+                    .isEqualTo(
+                            Map.of(
+                                    "s0", Checkpoint.of(big, -1, true),
+                                    "gone", Checkpoint.of("150", -1, true),
+                                    "s1", Checkpoint.at("250")));
+            plan.writeTo(store, "app", false);
+            assertThat(store.getAll("app", STREAM)).hasSize(3);
+        }
+    }
+
     @Test
     void positionsThatCannotBelongToTheStreamAreRefusedNamingTheShard() {
         assertThatThrownBy(
