@@ -8,6 +8,7 @@ import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.LocalDynamoDb;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
 
@@ -26,7 +27,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigInteger;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,7 +50,7 @@ class KclMigrationTest {
     @RegisterExtension
     static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
 
-    static final String DYNAMODB = env("KC_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000");
+    static final String DYNAMODB = LocalDynamoDb.endpoint();
     static final String PG = env("KC_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final String STORE_TABLE = "kc_migration";
 
@@ -63,15 +63,7 @@ class KclMigrationTest {
     void setUp() {
         System.setProperty("aws.accessKeyId", "local");
         System.setProperty("aws.secretAccessKey", "local");
-        dynamo =
-                DynamoDbClient.builder()
-                        .endpointOverride(URI.create(DYNAMODB))
-                        .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                        .credentialsProvider(
-                                () ->
-                                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials
-                                                .create("local", "local"))
-                        .build();
+        dynamo = LocalDynamoDb.client("local");
     }
 
     @AfterEach

@@ -12,6 +12,7 @@ import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.store.redis.RedisCheckpointStore;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.LocalDynamoDb;
 import io.github.kinesisconsumer.testing.LogCapture;
 import io.github.kinesisconsumer.testing.TestStream;
 
@@ -29,8 +30,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -42,7 +41,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -195,12 +193,7 @@ class SecretsHygieneTest {
         String table = "kcl-hygiene-" + System.nanoTime();
         String dynamo =
                 System.getenv().getOrDefault("KC_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000");
-        try (DynamoDbClient ddb =
-                DynamoDbClient.builder()
-                        .endpointOverride(URI.create(dynamo))
-                        .region(Region.US_EAST_1)
-                        .credentialsProvider(() -> AwsBasicCredentials.create("AKIDHYGIENE", "x"))
-                        .build()) {
+        try (DynamoDbClient ddb = LocalDynamoDb.client("AKIDHYGIENE")) {
             ddb.createTable(
                     r ->
                             r.tableName(table)
