@@ -82,6 +82,11 @@ public final class KclLeaseTablePositions implements PositionSource {
         return new KclLeaseTablePositions(tableName, streamName, null, client);
     }
 
+    /** A builder; the table, the stream and the DynamoDB access are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
     private static String requireText(String value, String name) {
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException(name + " must not be empty");
@@ -297,6 +302,53 @@ public final class KclLeaseTablePositions implements PositionSource {
             }
             throw new MigrationException(
                     "cannot read " + description() + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    /** Builds a {@link KclLeaseTablePositions}; the same as the {@code of(..)} factories. */
+    @PublicEvolving
+    public static final class Builder {
+        private String tableName;
+        private String streamName;
+        private ClientSettings settings;
+        private DynamoDbAsyncClient client;
+
+        private Builder() {}
+
+        /** The KCL application's lease table (the KCL names it after the application). */
+        public Builder tableName(String tableName) {
+            this.tableName = tableName;
+            return this;
+        }
+
+        /**
+         * The stream whose positions are read; in a multi-stream table also a KCL stream identifier
+         * {@code account:stream:creationEpoch}.
+         */
+        public Builder streamName(String streamName) {
+            this.streamName = streamName;
+            return this;
+        }
+
+        /** The lease table's DynamoDB; a client is made for each read and closed after it. */
+        public Builder dynamoDbSettings(ClientSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        /** The lease table's DynamoDB through {@code client}, which is not closed. */
+        public Builder dynamoDbClient(DynamoDbAsyncClient client) {
+            this.client = client;
+            return this;
+        }
+
+        public KclLeaseTablePositions build() {
+            if ((settings == null) == (client == null)) {
+                throw new IllegalArgumentException(
+                        "give the lease table's DynamoDB, one way: dynamoDbSettings(..) or"
+                                + " dynamoDbClient(..)");
+            }
+            return new KclLeaseTablePositions(tableName, streamName, settings, client);
         }
     }
 }

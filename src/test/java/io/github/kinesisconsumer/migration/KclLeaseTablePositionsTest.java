@@ -172,8 +172,22 @@ class KclLeaseTablePositionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("several stream identifiers [" + before + ", " + recreated)
                 .hasMessageContaining("give the identifier");
-        assertThat(KclLeaseTablePositions.of(table, recreated, settings).read())
+        assertThat(
+                        KclLeaseTablePositions.builder()
+                                .tableName(table)
+                                .streamName(recreated)
+                                .dynamoDbSettings(settings)
+                                .build()
+                                .read())
                 .containsExactly(PriorPosition.after("orders", "shardId-000000000000", SEQ_A, 0));
+        assertThatThrownBy(
+                        () ->
+                                KclLeaseTablePositions.builder()
+                                        .tableName(table)
+                                        .streamName("orders")
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dynamoDbSettings(..) or dynamoDbClient(..)");
     }
 
     @Test
