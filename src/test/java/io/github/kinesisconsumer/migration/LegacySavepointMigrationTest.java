@@ -272,11 +272,11 @@ class LegacySavepointMigrationTest {
         }
     }
 
-    private static ProcessBuilder java(Path log) {
+    static ProcessBuilder java(Path log) {
         return new ProcessBuilder().redirectErrorStream(true).redirectOutput(log.toFile());
     }
 
-    private static List<String> command(String mainClass, String... args) {
+    static List<String> command(String mainClass, String... args) {
         String legacyJar =
                 new File("target/legacy-connector/flink-connector-kinesis-4.3.0-1.19.jar")
                         .getAbsolutePath();
