@@ -116,6 +116,8 @@ class LegacySavepointPositionsTest {
                     "the legacy job finishing the parent shard",
                     dir);
             Thread.sleep(1_500);
+            written.addAll(put(stream, 200, avoiding));
+            Thread.sleep(500);
             Files.createFile(dir.resolve("stop"));
             waitUpTo(() -> Files.exists(dir.resolve("savepoint")), "the savepoint", dir);
             assertThat(legacy.waitFor(60, TimeUnit.SECONDS)).isTrue();
