@@ -24,12 +24,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A job reading with the legacy {@code FlinkKinesisConsumer}, run in a JVM of its own with the
- * legacy connector's jar (it is never on the test class path): reads from TRIM_HORIZON at
- * parallelism 2, slowly, into a sink that commits what it processed to a file at each checkpoint
- * (as an exactly-once sink would); when the file {@code stop} appears in the work directory, stops
- * with a savepoint and writes its path to {@code savepoint}.
+ * legacy connector's jar (it is never on the test class path): reads (from TRIM_HORIZON unless
+ * told) at parallelism 2, slowly, into a sink that commits what it processed to a file at each
+ * checkpoint (as an exactly-once sink would); when the file {@code stop} appears in the work
+ * directory, stops with a savepoint and writes its path to {@code savepoint}.
  *
- * <p>Arguments: endpoint, stream, uid, work directory.
+ * <p>Arguments: endpoint, stream, uid, work directory, and optionally the initial position ({@code
+ * flink.stream.initpos}, TRIM_HORIZON unless given; AT_TIMESTAMP is 5 s before the start).
  */
 public final class LegacyJobProcess {
 
@@ -50,7 +51,13 @@ public final class LegacyJobProcess {
         props.setProperty("aws.credentials.provider", "BASIC");
         props.setProperty("aws.credentials.provider.basic.accesskeyid", "local");
         props.setProperty("aws.credentials.provider.basic.secretkey", "local");
-        props.setProperty("flink.stream.initpos", "TRIM_HORIZON");
+        String initialPosition = args.length > 4 ? args[4] : "TRIM_HORIZON";
+        props.setProperty("flink.stream.initpos", initialPosition);
+        if (initialPosition.equals("AT_TIMESTAMP")) {
+            props.setProperty(
+                    "flink.stream.initpos.timestamp",
+                    Double.toString(System.currentTimeMillis() / 1000.0 - 5));
+        }
         props.setProperty("flink.shard.discovery.intervalmillis", "1000");
         props.setProperty("flink.shard.getrecords.intervalmillis", "100");
         props.setProperty("flink.shard.getrecords.maxrecordcount", "20");

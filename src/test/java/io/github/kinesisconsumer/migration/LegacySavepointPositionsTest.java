@@ -167,6 +167,65 @@ class LegacySavepointPositionsTest {
         assertOnceInKeyOrder(written, legacyRead, newRead);
     }
 
+    @Test
+    void aShardWithNothingReadKeepsTheConfiguredStart(@TempDir Path dir) throws Exception {
+        for (Kind start : List.of(Kind.LATEST, Kind.AT_TIMESTAMP)) {
+            Path work = Files.createDirectory(dir.resolve(start.name()));
+            TestStream stream = KINESIS.createStream(2);
+            List<Shard> shards =
+                    stream.client().listShards(r -> r.streamName(stream.name())).join().shards();
+            Shard quiet = shards.get(0);
+            Shard busy = shards.get(1);
+            List<String> busyKeys =
+                    keys(40).stream().filter(k -> inRange(k, busy)).collect(Collectors.toList());
+            Path processed = work.resolve("processed.txt");
+            List<WrittenRecord> written = new ArrayList<>();
+            Process legacy =
+                    LegacySavepointMigrationTest.java(work.resolve("legacy.log"))
+                            .command(
+                                    LegacySavepointMigrationTest.command(
+                                            LegacyJobProcess.class.getName(),
+                                            KINESIS.emulator().endpoint(),
+                                            stream.name(),
+                                            UID,
+                                            work.toString(),
+                                            start.name()))
+                            .start();
+            try {
+                waitUpTo(
+                        () -> {
+                            if (!lines(processed).isEmpty()) {
+                                return true;
+                            }
+                            written.addAll(put(stream, 2, busyKeys));
+                            return false;
+                        },
+                        "the legacy job reading from " + start,
+                        work);
+                Files.createFile(work.resolve("stop"));
+                waitUpTo(() -> Files.exists(work.resolve("savepoint")), "the savepoint", work);
+                assertThat(legacy.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                legacy.destroyForcibly();
+            }
+            String savepoint = Files.readString(work.resolve("savepoint")).trim();
+            Set<String> committed = new HashSet<>(lines(processed));
+            String last =
+                    written.stream()
+                            .filter(w -> committed.contains(w.text()))
+                            .map(w -> new BigInteger(w.sequenceNumber))
+                            .max(BigInteger::compareTo)
+                            .orElseThrow()
+                            .toString();
+            List<PriorPosition> positions = readInLegacyJvm(savepoint, work);
+            System.out.println(start + " start, positions: " + positions);
+            assertThat(positions)
+                    .containsExactlyInAnyOrder(
+                            PriorPosition.sentinel(stream.name(), quiet.shardId(), start),
+                            PriorPosition.after(stream.name(), busy.shardId(), last, -1));
+        }
+    }
+
     /** What the legacy sink committed says each shard's position must be. */
     private static Map<String, PriorPosition> expected(
             TestStream stream, String parent, List<WrittenRecord> written, List<String> read) {
