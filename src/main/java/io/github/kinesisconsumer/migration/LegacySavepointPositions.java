@@ -2,9 +2,7 @@ package io.github.kinesisconsumer.migration;
 
 import io.github.kinesisconsumer.annotation.PublicEvolving;
 
-import org.apache.flink.api.common.ExecutionConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
 import org.apache.flink.runtime.checkpoint.OperatorState;
@@ -39,6 +37,10 @@ import java.util.TreeSet;
  * one the old job used), whose classes the state was written with. The operator is named by the uid
  * the old job gave its source ({@code .uid(..)}), or by the operator id Flink derived when it had
  * none (32 hex digits, shown in the web UI and logs).
+ *
+ * <p>The state's serializer is derived from the legacy classes' type information (a POJO serializer
+ * for the shard, Kryo for the sequence number, as the legacy connector builds it), so the Flink 2.x
+ * build reads a savepoint the old job wrote on Flink 1.x as well.
  */
 @PublicEvolving
 public final class LegacySavepointPositions implements PositionSource {
@@ -49,8 +51,6 @@ public final class LegacySavepointPositions implements PositionSource {
     static final String STATE_NAME = "Kinesis-Stream-Shard-State";
 
     private static final String MODEL = "org.apache.flink.streaming.connectors.kinesis.model.";
-    private static final String STATE_UTIL =
-            "org.apache.flink.streaming.connectors.kinesis.util.KinesisStateUtil";
 
     private final String savepointPath;
     private final OperatorIdentifier operator;
@@ -108,7 +108,7 @@ public final class LegacySavepointPositions implements PositionSource {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         try (CloseableIterator<Tuple2<Object, Object>> entries =
                 SavepointReader.read(env, savepointPath)
-                        .readUnionState(operator, STATE_NAME, legacy.typeInfo, legacy.serializer)
+                        .readUnionState(operator, STATE_NAME, legacy.typeInfo)
                         .executeAndCollect()) {
             while (entries.hasNext()) {
                 PriorPosition p = legacy.positionOf(entries.next());
@@ -185,7 +185,6 @@ public final class LegacySavepointPositions implements PositionSource {
     /** The legacy connector's classes, loaded by name: this library does not depend on it. */
     private static final class LegacyClasses {
         final TypeInformation<Tuple2<Object, Object>> typeInfo;
-        final TypeSerializer<Tuple2<Object, Object>> serializer;
         final Map<Object, PriorPosition.Kind> sentinels = new LinkedHashMap<>();
 
         @SuppressWarnings("unchecked")
@@ -198,11 +197,6 @@ public final class LegacySavepointPositions implements PositionSource {
                                     new TupleTypeInfo<>(
                                             TypeInformation.of(metadata),
                                             TypeInformation.of(sequence));
-            serializer =
-                    (TypeSerializer<Tuple2<Object, Object>>)
-                            Class.forName(STATE_UTIL, true, loader)
-                                    .getMethod("createShardsStateSerializer", ExecutionConfig.class)
-                                    .invoke(null, new ExecutionConfig());
             Class<?> sentinel = Class.forName(MODEL + "SentinelSequenceNumber", true, loader);
             for (Object constant : sentinel.getEnumConstants()) {
                 Object value = sentinel.getMethod("get").invoke(constant);

@@ -25,8 +25,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -280,17 +278,10 @@ class LegacySavepointPositionsTest {
 
     private static List<PriorPosition> readInLegacyJvm(String savepoint, Path dir)
             throws Exception {
-        Path out = dir.resolve("positions.txt");
-        Process reader =
-                LegacySavepointMigrationTest.java(dir.resolve("reader.log"))
-                        .command(
-                                LegacySavepointMigrationTest.command(
-                                        Dump.class.getName(), savepoint, UID, out.toString()))
-                        .start();
-        assertThat(reader.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        assertThat(reader.exitValue()).as(Files.readString(dir.resolve("reader.log"))).isZero();
         List<PriorPosition> positions = new ArrayList<>();
-        for (String line : Files.readAllLines(out)) {
+        for (String line :
+                SavepointPositionsDump.run(
+                        SavepointPositionsDump.legacyJar(), savepoint, UID, dir)) {
             String[] f = line.split(",");
             Kind kind = Kind.valueOf(f[0]);
             positions.add(
@@ -299,27 +290,6 @@ class LegacySavepointPositionsTest {
                             : PriorPosition.sentinel(f[1], f[2], kind));
         }
         return positions;
-    }
-
-    /** Runs in the legacy JVM: reads the savepoint and writes one line per position. */
-    public static final class Dump {
-        public static void main(String[] args) throws Exception {
-            List<String> lines = new ArrayList<>();
-            for (PriorPosition p : LegacySavepointPositions.forUid(args[0], args[1]).read()) {
-                lines.add(
-                        String.join(
-                                ",",
-                                p.kind().name(),
-                                p.streamName(),
-                                p.shardId(),
-                                String.valueOf(p.sequenceNumber()),
-                                Long.toString(p.subSequenceNumber())));
-            }
-            Path tmp = Paths.get(args[2] + ".tmp");
-            Files.write(tmp, lines);
-            Files.move(tmp, Paths.get(args[2]), StandardCopyOption.ATOMIC_MOVE);
-            System.exit(0);
-        }
     }
 
     private static PositionSource listed(List<PriorPosition> positions) {
