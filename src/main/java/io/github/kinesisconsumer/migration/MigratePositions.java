@@ -47,6 +47,9 @@ public final class MigratePositions {
                     "  legacy-savepoint: --savepoint=<path> (--uid=<uid> | --uid-hash=<hex>)",
                     "                    (the legacy flink-connector-kinesis jar on the classpath)",
                     "  kcl:              --lease-table=<table> [--dynamodb.region|endpoint=<..>]",
+                    "                    [--kcl-stream-identifier=<account>:<stream>:<epoch>] (a",
+                    "                    multi-stream table holding the stream under several",
+                    "                    identifiers: the one to read)",
                     "  go-group:         --lease-table=<table> --group=<Go group name>",
                     "                    [--go-store-app=<app name of the Go store; default the",
                     "                    group>] [--dynamodb.region|endpoint=<..>] (positions are",
@@ -158,13 +161,32 @@ public final class MigratePositions {
                 : settings(a, "dynamodb");
     }
 
+    private static String kclStream(CliArguments a, String stream) {
+        String identifier = a.optional("kcl-stream-identifier");
+        if (identifier == null) {
+            return stream;
+        }
+        String[] parts = identifier.split(":");
+        if (parts.length != 3 || !parts[1].equals(stream)) {
+            throw new IllegalArgumentException(
+                    "--kcl-stream-identifier="
+                            + identifier
+                            + " is not a KCL stream identifier of stream '"
+                            + stream
+                            + "': give <account>:"
+                            + stream
+                            + ":<creation epoch>, as the lease table's streamName column holds it");
+        }
+        return identifier;
+    }
+
     private static PositionSource sourceOf(
             String from, CliArguments a, ClientSettings kinesis, String stream) {
         switch (from) {
             case "kcl":
                 return KclLeaseTablePositions.of(
                         a.required("lease-table", "the KCL application's lease table"),
-                        stream,
+                        kclStream(a, stream),
                         dynamoDbSettings(a, kinesis));
             case "legacy-savepoint":
                 String savepoint = a.required("savepoint", "savepoint directory");

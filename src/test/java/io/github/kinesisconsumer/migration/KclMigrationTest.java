@@ -1,12 +1,8 @@
 package io.github.kinesisconsumer.migration;
 
-import io.github.kinesisconsumer.consumer.KinesisConsumer;
-import io.github.kinesisconsumer.consumer.ScanResult;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
-import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
-import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.LocalDynamoDb;
 import io.github.kinesisconsumer.testing.TestStream;
@@ -24,18 +20,17 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.github.kinesisconsumer.migration.MigrationFixture.assertReadOnceInKeyOrder;
+import static io.github.kinesisconsumer.migration.MigrationFixture.consumeFromStore;
+import static io.github.kinesisconsumer.migration.MigrationFixture.postgresStore;
+import static io.github.kinesisconsumer.migration.MigrationFixture.postgresStoreOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -51,8 +46,6 @@ class KclMigrationTest {
     static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
 
     static final String DYNAMODB = LocalDynamoDb.endpoint();
-    static final String PG = env("KC_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
-    private static final String STORE_TABLE = "kc_migration";
 
     private final String leaseTable = "kcl-app-" + UUID.randomUUID();
     private final String app = "migrated-" + UUID.randomUUID();
@@ -89,13 +82,13 @@ class KclMigrationTest {
         putLease(lease(children.get(0), c1Last.sequenceNumber, 0, List.of(parent)));
         putLease(lease(children.get(1), "TRIM_HORIZON", 0, List.of(parent)));
 
-        Run first = migrate();
+        MigrationFixture.ToolRun first = migrate(stream.name());
         assertThat(first.exit).as(first.all()).isZero();
         assertThat(first.out)
                 .contains(parent + "     FINISHED")
                 .contains(children.get(0) + "     RESUME_AFTER   " + c1Last.sequenceNumber)
                 .contains("fromStore(<fallback>)");
-        try (CheckpointStore store = store()) {
+        try (CheckpointStore store = postgresStore()) {
             Map<String, Checkpoint> stored = store.getAll(app, stream.name());
             assertThat(stored).hasSize(2);
             assertThat(stored.get(parent).isFinished()).isTrue();
@@ -113,14 +106,55 @@ class KclMigrationTest {
                 expected.add(w);
             }
         }
-        List<String[]> read = consume(stream, expected.size());
+        List<MigrationFixture.Delivery> read =
+                consumeFromStore(KINESIS, stream.name(), app, expected.size());
         assertReadOnceInKeyOrder(read, expected);
 
-        Run again = migrate();
+        MigrationFixture.ToolRun again = migrate(stream.name());
         assertThat(again.exit).as(again.all()).isEqualTo(1);
         assertThat(again.err)
                 .contains("past the earlier consumer's: " + children.get(0))
                 .contains("nothing was written");
+    }
+
+    @Test
+    void aStreamHeldUnderSeveralIdentifiersIsMovedByTheOneGiven() throws Exception {
+        TestStream stream = KINESIS.createStream(1);
+        String shard = stream.shardIds().get(0);
+        List<WrittenRecord> written = put(stream, 60);
+        WrittenRecord last = nth(written, shard, 20);
+        String current = "123456789012:" + stream.name() + ":1700000200";
+        String deleted = "123456789012:" + stream.name() + ":1700000100";
+        createLeaseTable(leaseTable);
+        putLease(multiStream(current, shard, last.sequenceNumber));
+        putLease(multiStream(deleted, shard, "SHARD_END"));
+
+        MigrationFixture.ToolRun byName = migrate(stream.name());
+        assertThat(byName.exit).as(byName.all()).isEqualTo(2);
+        assertThat(byName.err)
+                .contains("under several stream identifiers [" + deleted + ", " + current + "]");
+
+        MigrationFixture.ToolRun other =
+                migrate(stream.name(), "--kcl-stream-identifier=123456789012:other:1700000200");
+        assertThat(other.exit).as(other.all()).isEqualTo(2);
+        assertThat(other.err)
+                .contains("is not a KCL stream identifier of stream '" + stream.name() + "'");
+
+        MigrationFixture.ToolRun run = migrate(stream.name(), "--kcl-stream-identifier=" + current);
+        assertThat(run.exit).as(run.all()).isZero();
+        assertThat(run.out).contains(shard + "     RESUME_AFTER   " + last.sequenceNumber);
+        List<WrittenRecord> expected = written.subList(20, written.size());
+        assertReadOnceInKeyOrder(
+                consumeFromStore(KINESIS, stream.name(), app, expected.size()), expected);
+    }
+
+    private static Map<String, AttributeValue> multiStream(
+            String streamIdentifier, String shard, String checkpoint) {
+        Map<String, AttributeValue> row =
+                lease(streamIdentifier + ":" + shard, checkpoint, 0, List.of());
+        row.put("streamName", s(streamIdentifier));
+        row.put("shardId", s(shard));
+        return row;
     }
 
     @Test
@@ -182,110 +216,6 @@ class KclMigrationTest {
                 .hasMessageContaining("the positions belong to another stream");
     }
 
-    private Run migrate() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit =
-                MigratePositions.run(
-                        new String[] {
-                            "--from=kcl",
-                            "--lease-table=" + leaseTable,
-                            "--dynamodb.endpoint=" + DYNAMODB,
-                            "--stream=" + streamNameOfLastRun,
-                            "--kinesis.endpoint=" + KINESIS.emulator().endpoint(),
-                            "--app=" + app,
-                            "--checkpoint-store.type=postgres",
-                            "--checkpoint-store.url=" + PG,
-                            "--checkpoint-store.user=postgres",
-                            "--checkpoint-store.table=" + STORE_TABLE,
-                            "--create-table"
-                        },
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8));
-        Run run =
-                new Run(
-                        exit,
-                        out.toString(StandardCharsets.UTF_8),
-                        err.toString(StandardCharsets.UTF_8));
-        System.out.print(run.all());
-        return run;
-    }
-
-    private String streamNameOfLastRun;
-
-    private List<String[]> consume(TestStream stream, int count) throws Exception {
-        List<String[]> read = new ArrayList<>();
-        try (CheckpointStore store = store();
-                KinesisConsumer consumer =
-                        KinesisConsumer.builder()
-                                .streamName(stream.name())
-                                .appName(app)
-                                .clientSettings(KINESIS.clientSettings())
-                                .checkpointStore(store)
-                                .startingPosition(StartingPosition.latest())
-                                .discoveryInterval(Duration.ofSeconds(1))
-                                .build()) {
-            Thread scan =
-                    new Thread(
-                            () -> {
-                                try {
-                                    consumer.scan(
-                                            r -> {
-                                                synchronized (read) {
-                                                    read.add(
-                                                            new String[] {
-                                                                r.partitionKey(), r.dataAsString()
-                                                            });
-                                                }
-                                                return ScanResult.CONTINUE;
-                                            });
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
-            scan.setDaemon(true);
-            scan.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (size(read) < count && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            Thread.sleep(1_500);
-            consumer.close();
-            scan.join(30_000);
-        }
-        return read;
-    }
-
-    private static int size(List<?> list) {
-        synchronized (list) {
-            return list.size();
-        }
-    }
-
-    private static void assertReadOnceInKeyOrder(
-            List<String[]> read, List<WrittenRecord> expected) {
-        Map<String, List<String>> got = new LinkedHashMap<>();
-        for (String[] r : read) {
-            got.computeIfAbsent(r[0], k -> new ArrayList<>()).add(r[1]);
-        }
-        Map<String, List<String>> want = new LinkedHashMap<>();
-        for (WrittenRecord w : expected) {
-            want.computeIfAbsent(w.partitionKey, k -> new ArrayList<>()).add(w.text());
-        }
-        System.out.printf("kcl migration: read %d of %d expected%n", read.size(), expected.size());
-        assertThat(read).as("records read").hasSize(expected.size());
-        assertThat(got).as("per key, in write order").isEqualTo(want);
-    }
-
-    private CheckpointStore store() {
-        return PostgresCheckpointStore.builder()
-                .jdbcUrl(PG)
-                .user("postgres")
-                .tableName(STORE_TABLE)
-                .createTable(true)
-                .build();
-    }
-
     private void createLeaseTable(String name) {
         dynamo.createTable(
                 r ->
@@ -336,8 +266,19 @@ class KclMigrationTest {
         return KeySchemaElement.builder().attributeName(name).keyType(type).build();
     }
 
+    private MigrationFixture.ToolRun migrate(String stream, String... more) {
+        List<String> args = new ArrayList<>();
+        args.add("--from=kcl");
+        args.add("--lease-table=" + leaseTable);
+        args.add("--dynamodb.endpoint=" + DYNAMODB);
+        args.add("--stream=" + stream);
+        args.add("--kinesis.endpoint=" + KINESIS.emulator().endpoint());
+        args.addAll(List.of(more));
+        args.addAll(postgresStoreOptions(app));
+        return MigrationFixture.migrate(args.toArray(new String[0]));
+    }
+
     private List<WrittenRecord> put(TestStream stream, int count) {
-        streamNameOfLastRun = stream.name();
         int base = nextPayload;
         nextPayload += count;
         return stream.put(count, i -> "key-" + ((base + i) % 20), i -> "r-" + (base + i));
@@ -351,26 +292,5 @@ class KclMigrationTest {
             }
         }
         throw new IllegalStateException("shard " + shardId + " got only " + seen + " records");
-    }
-
-    private static String env(String name, String fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isEmpty() ? fallback : value;
-    }
-
-    private static final class Run {
-        final int exit;
-        final String out;
-        final String err;
-
-        Run(int exit, String out, String err) {
-            this.exit = exit;
-            this.out = out;
-            this.err = err;
-        }
-
-        String all() {
-            return "exit " + exit + "\n" + out + err;
-        }
     }
 }

@@ -1,9 +1,7 @@
 package io.github.kinesisconsumer.migration;
 
 import io.github.kinesisconsumer.consumer.KinesisConsumer;
-import io.github.kinesisconsumer.consumer.ScanResult;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
-import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.aggregation.AggregatedRecordEncoder;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
@@ -29,7 +27,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import java.math.BigInteger;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -171,66 +168,20 @@ class KclPositionsEndToEndTest {
         return read;
     }
 
-    /**
-     * Scans with the standalone consumer from the store (fallback LATEST) until {@code count}
-     * records arrived, or until 8 s passed without a new one, then 1.5 s more for duplicates.
-     */
+    /** What the consumer read from the store (fallback LATEST), per shard in delivery order. */
     private Map<String, List<String>> consume(TestStream stream, String app, int count)
             throws Exception {
         Map<String, List<String>> read = new TreeMap<>();
         for (String shardId : stream.shardIds()) {
             read.put(shardId, new ArrayList<>());
         }
-        int[] seen = {0};
-        long[] lastAt = {System.nanoTime()};
-        try (KinesisConsumer consumer =
-                KinesisConsumer.builder()
-                        .streamName(stream.name())
-                        .appName(app)
-                        .clientSettings(KINESIS.clientSettings())
-                        .checkpointStore(store)
-                        .startingPosition(StartingPosition.latest())
-                        .discoveryInterval(Duration.ofSeconds(1))
-                        .build()) {
-            Thread scan =
-                    new Thread(
-                            () -> {
-                                try {
-                                    consumer.scan(
-                                            r -> {
-                                                synchronized (read) {
-                                                    read.get(r.shardId()).add(r.dataAsString());
-                                                    seen[0]++;
-                                                    lastAt[0] = System.nanoTime();
-                                                }
-                                                return ScanResult.CONTINUE;
-                                            });
-                                } catch (Exception e) {
-                                    throw new IllegalStateException(e);
-                                }
-                            });
-            scan.setDaemon(true);
-            scan.start();
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                synchronized (read) {
-                    if (seen[0] >= count
-                            || System.nanoTime() - lastAt[0] > Duration.ofSeconds(8).toNanos()) {
-                        break;
-                    }
-                }
-                Thread.sleep(50);
-            }
-            Thread.sleep(1_500);
-            consumer.close();
-            scan.join(30_000);
+        List<MigrationFixture.Delivery> delivered =
+                MigrationFixture.consume(KINESIS, stream.name(), app, store, count);
+        for (MigrationFixture.Delivery d : delivered) {
+            read.get(d.shardId).add(d.data);
         }
-        synchronized (read) {
-            Map<String, List<String>> copy = new TreeMap<>();
-            read.forEach((k, v) -> copy.put(k, List.copyOf(v)));
-            System.out.printf("kcl end-to-end: read %d records: %s%n", seen[0], sizes(copy));
-            return copy;
-        }
+        System.out.printf("kcl end-to-end: read %d records: %s%n", delivered.size(), sizes(read));
+        return read;
     }
 
     private static Map<String, Integer> sizes(Map<String, List<String>> m) {
