@@ -4,16 +4,11 @@ import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
-import io.github.kinesisconsumer.store.dynamodb.DynamoDbClientFactory;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,10 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * Positions of a harlow/kinesis-consumer consumer group ({@code group/consumergroup/ddb}), which it
@@ -116,17 +107,16 @@ public final class GoGroupPositions implements PositionSource {
 
     @Override
     public List<PriorPosition> read() {
-        if (client != null) {
-            return readWith(client);
-        }
-        try (DynamoDbClientFactory.OwnedClient owned = DynamoDbClientFactory.create(settings)) {
-            return readWith(owned.client());
-        }
+        return LeaseTable.read(
+                leaseTable, "lease table '" + leaseTable + "'", settings, client, this::readFrom);
     }
 
-    private List<PriorPosition> readWith(DynamoDbAsyncClient dynamo) {
-        checkKeySchema(describe(dynamo));
-        Map<String, Boolean> leases = leases(dynamo);
+    private List<PriorPosition> readFrom(LeaseTable table) {
+        checkKeySchema(
+                table.keySchema(
+                        "give the group's lease table (Go's Repository TableName), in the region"
+                                + " the group ran in"));
+        Map<String, Boolean> leases = leases(table);
         if (leases.isEmpty()) {
             throw new IllegalArgumentException(
                     "lease table '"
@@ -134,7 +124,7 @@ public final class GoGroupPositions implements PositionSource {
                             + "' has no leases under '"
                             + namespace()
                             + "' (group#stream); it has "
-                            + namespaces(dynamo)
+                            + namespaces(table)
                             + ": give the group name (Go's GroupName, or AppName) and stream the"
                             + " group ran with");
         }
@@ -169,88 +159,40 @@ public final class GoGroupPositions implements PositionSource {
     }
 
     /** Shard id to {@code completed}, for the {@code LEASE#} rows of this group and stream. */
-    private Map<String, Boolean> leases(DynamoDbAsyncClient dynamo) {
+    private Map<String, Boolean> leases(LeaseTable table) {
         Map<String, Boolean> out = new TreeMap<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page =
-                    call(
-                            () ->
-                                    dynamo.query(
-                                            r ->
-                                                    r.tableName(leaseTable)
-                                                            .consistentRead(true)
-                                                            .keyConditionExpression(
-                                                                    "#ns = :ns AND"
-                                                                            + " begins_with(#sk,"
-                                                                            + " :prefix)")
-                                                            .expressionAttributeNames(
-                                                                    Map.of(
-                                                                            "#ns",
-                                                                            "namespace",
-                                                                            "#sk",
-                                                                            "shard_id"))
-                                                            .expressionAttributeValues(
-                                                                    Map.of(
-                                                                            ":ns",
-                                                                            s(namespace()),
-                                                                            ":prefix",
-                                                                            s(LEASE_PREFIX)))
-                                                            .exclusiveStartKey(from)));
-            for (Map<String, AttributeValue> row : page.items()) {
-                String shardId = row.get("shard_id").s().substring(LEASE_PREFIX.length());
-                AttributeValue completed = row.get("completed");
-                out.put(shardId, completed != null && Boolean.TRUE.equals(completed.bool()));
-            }
-            start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-        } while (start != null && !start.isEmpty());
+        table.query(
+                r ->
+                        r.consistentRead(true)
+                                .keyConditionExpression("#ns = :ns AND begins_with(#sk, :prefix)")
+                                .expressionAttributeNames(
+                                        Map.of("#ns", "namespace", "#sk", "shard_id"))
+                                .expressionAttributeValues(
+                                        Map.of(":ns", s(namespace()), ":prefix", s(LEASE_PREFIX))),
+                row -> {
+                    String shardId = row.get("shard_id").s().substring(LEASE_PREFIX.length());
+                    AttributeValue completed = row.get("completed");
+                    out.put(shardId, completed != null && Boolean.TRUE.equals(completed.bool()));
+                });
         return out;
     }
 
-    private Set<String> namespaces(DynamoDbAsyncClient dynamo) {
+    private Set<String> namespaces(LeaseTable table) {
         Set<String> out = new TreeSet<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page =
-                    call(
-                            () ->
-                                    dynamo.scan(
-                                            r ->
-                                                    r.tableName(leaseTable)
-                                                            .projectionExpression("#ns")
-                                                            .expressionAttributeNames(
-                                                                    Map.of("#ns", "namespace"))
-                                                            .exclusiveStartKey(from)));
-            for (Map<String, AttributeValue> row : page.items()) {
-                AttributeValue ns = row.get("namespace");
-                if (ns != null && ns.s() != null) {
-                    out.add(ns.s());
-                }
-            }
-            start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-        } while (start != null && !start.isEmpty());
+        table.scan(
+                r ->
+                        r.projectionExpression("#ns")
+                                .expressionAttributeNames(Map.of("#ns", "namespace")),
+                row -> {
+                    AttributeValue ns = row.get("namespace");
+                    if (ns != null && ns.s() != null) {
+                        out.add(ns.s());
+                    }
+                });
         return out;
     }
 
-    private TableDescription describe(DynamoDbAsyncClient dynamo) {
-        try {
-            return call(() -> dynamo.describeTable(r -> r.tableName(leaseTable))).table();
-        } catch (ResourceNotFoundException e) {
-            throw new IllegalArgumentException(
-                    "there is no table '"
-                            + leaseTable
-                            + "' in DynamoDB"
-                            + (settings == null ? "" : " at " + settings.describe())
-                            + ": give the group's lease table (Go's Repository TableName), in the"
-                            + " region the group ran in",
-                    e);
-        }
-    }
-
-    private void checkKeySchema(TableDescription table) {
-        List<KeySchemaElement> keys = table.keySchema();
+    private void checkKeySchema(List<KeySchemaElement> keys) {
         boolean go =
                 keys.size() == 2
                         && keys.stream()
@@ -268,28 +210,13 @@ public final class GoGroupPositions implements PositionSource {
                     "table '"
                             + leaseTable
                             + "' is not a harlow/kinesis-consumer lease table: its key is "
-                            + keys.stream()
-                                    .map(KeySchemaElement::attributeName)
-                                    .collect(Collectors.toList())
+                            + LeaseTable.attributeNames(keys)
                             + ", a group's lease table's is [namespace, shard_id]");
         }
     }
 
     private static AttributeValue s(String v) {
         return AttributeValue.builder().s(v).build();
-    }
-
-    private <T> T call(Supplier<CompletableFuture<T>> call) {
-        try {
-            return call.get().join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof ResourceNotFoundException) {
-                throw (ResourceNotFoundException) cause;
-            }
-            throw new MigrationException(
-                    "cannot read lease table '" + leaseTable + "': " + cause.getMessage(), cause);
-        }
     }
 
     /** Builds a {@link GoGroupPositions}. */

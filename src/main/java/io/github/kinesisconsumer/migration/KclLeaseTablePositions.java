@@ -2,23 +2,17 @@ package io.github.kinesisconsumer.migration;
 
 import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.ClientSettings;
-import io.github.kinesisconsumer.store.dynamodb.DynamoDbClientFactory;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionException;
-import java.util.stream.Collectors;
 
 /**
  * Positions from a KCL 2.x or 3.x lease table in DynamoDB, which it only reads. Each lease row
@@ -101,43 +95,30 @@ public final class KclLeaseTablePositions implements PositionSource {
 
     @Override
     public List<PriorPosition> read() {
-        if (client != null) {
-            return readWith(client);
-        }
-        try (DynamoDbClientFactory.OwnedClient owned = DynamoDbClientFactory.create(settings)) {
-            return readWith(owned.client());
-        }
+        return LeaseTable.read(tableName, description(), settings, client, this::readFrom);
     }
 
-    private List<PriorPosition> readWith(DynamoDbAsyncClient dynamo) {
-        checkKeySchema(describe(dynamo));
+    private List<PriorPosition> readFrom(LeaseTable table) {
+        checkKeySchema(
+                table.keySchema(
+                        "give the KCL application's lease table (the KCL names it after the"
+                                + " application), in the region the application ran in"));
         List<PriorPosition> out = new ArrayList<>();
         Set<String> otherStreams = new TreeSet<>();
         Set<String> identifiers = new TreeSet<>();
-        int rows = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page =
-                    call(
-                            () ->
-                                    dynamo.scan(
-                                            r ->
-                                                    r.tableName(tableName)
-                                                            .consistentRead(true)
-                                                            .exclusiveStartKey(from)));
-            for (Map<String, AttributeValue> row : page.items()) {
-                if (!isLease(row)) {
-                    continue;
-                }
-                rows++;
-                PriorPosition p = positionOf(row, otherStreams, identifiers);
-                if (p != null) {
-                    out.add(p);
-                }
-            }
-            start = page.hasLastEvaluatedKey() ? page.lastEvaluatedKey() : null;
-        } while (start != null && !start.isEmpty());
+        int[] rows = {0};
+        table.scan(
+                r -> r.consistentRead(true),
+                row -> {
+                    if (!isLease(row)) {
+                        return;
+                    }
+                    rows[0]++;
+                    PriorPosition p = positionOf(row, otherStreams, identifiers);
+                    if (p != null) {
+                        out.add(p);
+                    }
+                });
         if (identifiers.size() > 1) {
             throw new IllegalArgumentException(
                     description()
@@ -161,7 +142,7 @@ public final class KclLeaseTablePositions implements PositionSource {
                             + streamName
                             + "'");
         }
-        if (rows == 0) {
+        if (rows[0] == 0) {
             throw new IllegalArgumentException(
                     description()
                             + " holds no leases: the KCL application never ran against it, or"
@@ -255,23 +236,7 @@ public final class KclLeaseTablePositions implements PositionSource {
         return v.s();
     }
 
-    private TableDescription describe(DynamoDbAsyncClient dynamo) {
-        try {
-            return call(() -> dynamo.describeTable(r -> r.tableName(tableName))).table();
-        } catch (ResourceNotFoundException e) {
-            throw new IllegalArgumentException(
-                    "there is no table '"
-                            + tableName
-                            + "' in DynamoDB"
-                            + (settings == null ? "" : " at " + settings.describe())
-                            + ": give the KCL application's lease table (the KCL names it after"
-                            + " the application), in the region the application ran in",
-                    e);
-        }
-    }
-
-    private void checkKeySchema(TableDescription table) {
-        List<KeySchemaElement> keys = table.keySchema();
+    private void checkKeySchema(List<KeySchemaElement> keys) {
         boolean kcl =
                 keys.size() == 1
                         && keys.get(0).keyType() == KeyType.HASH
@@ -280,28 +245,9 @@ public final class KclLeaseTablePositions implements PositionSource {
             throw new IllegalArgumentException(
                     description()
                             + " is not a KCL lease table: its key is "
-                            + keys.stream()
-                                    .map(KeySchemaElement::attributeName)
-                                    .collect(Collectors.toList())
+                            + LeaseTable.attributeNames(keys)
                             + ", a KCL lease table's is [leaseKey]. Give the table the KCL"
                             + " application uses (named after the application)");
-        }
-    }
-
-    private interface Call<T> {
-        java.util.concurrent.CompletableFuture<T> start();
-    }
-
-    private <T> T call(Call<T> call) {
-        try {
-            return call.start().join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof ResourceNotFoundException) {
-                throw (ResourceNotFoundException) cause;
-            }
-            throw new MigrationException(
-                    "cannot read " + description() + ": " + cause.getMessage(), cause);
         }
     }
 

@@ -86,9 +86,10 @@ public final class MigrationPlan {
         String description = source.description();
         Map<String, PriorPosition> prior = ofStream(all, streamName, description);
         ShardLineage lineage = ShardLineage.of(shards);
+        Set<String> knownIds = knownShardIds(lineage);
         Map<String, ShardMove> moves = new LinkedHashMap<>();
         for (PriorPosition p : prior.values()) {
-            moves.put(p.shardId(), moveOf(p, lineage, description));
+            moves.put(p.shardId(), moveOf(p, lineage, knownIds, description));
         }
         for (ShardInfo shard : shards) {
             if (!moves.containsKey(shard.shardId())) {
@@ -144,10 +145,11 @@ public final class MigrationPlan {
         return out;
     }
 
-    private static ShardMove moveOf(PriorPosition p, ShardLineage lineage, String description) {
+    private static ShardMove moveOf(
+            PriorPosition p, ShardLineage lineage, Set<String> knownIds, String description) {
         String id = p.shardId();
         ShardInfo shard = lineage.get(id);
-        if (shard == null && !isAncestorOfListed(id, lineage)) {
+        if (!knownIds.contains(id)) {
             throw new IllegalArgumentException(
                     description
                             + " has a position for "
@@ -212,13 +214,17 @@ public final class MigrationPlan {
         }
     }
 
-    private static boolean isAncestorOfListed(String id, ShardLineage lineage) {
+    /**
+     * The listed shards and the parents they name. A shard gone past retention is known only as the
+     * parent of a listed one; nothing names its own parents.
+     */
+    private static Set<String> knownShardIds(ShardLineage lineage) {
+        Set<String> ids = new HashSet<>();
         for (ShardInfo s : lineage.shards()) {
-            if (lineage.ancestorsOf(s.shardId()).contains(id)) {
-                return true;
-            }
+            ids.add(s.shardId());
+            ids.addAll(lineage.parentsOf(s.shardId()));
         }
-        return false;
+        return ids;
     }
 
     /**

@@ -28,6 +28,7 @@ final class MigrationFixture {
 
     static final String PG = env("KC_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     static final String STORE_TABLE = "kc_migration";
+    private static final Duration QUIET = Duration.ofSeconds(8);
 
     private MigrationFixture() {}
 
@@ -80,8 +81,9 @@ final class MigrationFixture {
 
     /**
      * Scans {@code stream} with the standalone consumer from the positions {@code store} holds
-     * under {@code app} (LATEST where none is stored) until {@code count} records arrived or 60 s
-     * passed, then 1.5 s more to catch extra ones. Returns the records in delivery order.
+     * under {@code app} (LATEST where none is stored) until {@code count} records arrived, 8 s
+     * passed without a new one, or 60 s in all; then 1.5 s more to catch extra ones. Returns the
+     * records in delivery order.
      */
     static List<Delivery> consume(
             KinesisEmulatorExtension kinesis,
@@ -122,8 +124,17 @@ final class MigrationFixture {
             scan.setDaemon(true);
             scan.start();
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (size(read) < count && System.nanoTime() < deadline) {
+            int seen = 0;
+            long lastNew = System.nanoTime();
+            while (seen < count
+                    && System.nanoTime() < deadline
+                    && System.nanoTime() - lastNew < QUIET.toNanos()) {
                 Thread.sleep(50);
+                int now = size(read);
+                if (now > seen) {
+                    seen = now;
+                    lastNew = System.nanoTime();
+                }
             }
             Thread.sleep(1_500);
             consumer.close();
