@@ -62,6 +62,7 @@ public final class KinesisConsumer implements AutoCloseable {
     private volatile CountDownLatch currentDone;
     private volatile boolean closed;
     private final boolean ownsClients;
+    private final ScanMetrics metrics = new ScanMetrics();
 
     KinesisConsumer(KinesisConsumerBuilder config, StreamRef stream, PollerOptions pollerOptions) {
         this.config = config;
@@ -81,10 +82,18 @@ public final class KinesisConsumer implements AutoCloseable {
             this.client =
                     fanOut == null ? pollingClient : config.clientSettings().createAsyncClient();
         }
+        metrics.register(config.appName(), stream.name());
     }
 
     public static KinesisConsumerBuilder builder() {
         return new KinesisConsumerBuilder();
+    }
+
+    /**
+     * Records delivered and checkpoints written so far; also over JMX while the consumer is open.
+     */
+    public ScanMetricsMXBean metrics() {
+        return metrics;
     }
 
     /** Scans all shards concurrently (per shard in order), following new shards. */
@@ -183,6 +192,7 @@ public final class KinesisConsumer implements AutoCloseable {
             }
         }
         deregisterIfRegisteredHere();
+        metrics.unregister();
         if (!ownsClients) {
             return;
         }
@@ -301,6 +311,10 @@ public final class KinesisConsumer implements AutoCloseable {
 
     ShardClosedHandler shardClosedHandler() {
         return config.shardClosedHandler();
+    }
+
+    ScanMetrics scanMetrics() {
+        return metrics;
     }
 
     ScanCounter counter() {

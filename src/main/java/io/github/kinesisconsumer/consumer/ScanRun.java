@@ -399,6 +399,7 @@ final class ScanRun {
                 checkpoint,
                 consumer.checkpointAttempts(),
                 checkpointBackoff);
+        consumer.scanMetrics().checkpointWritten(shardId);
         ScanCounter counter = consumer.counter();
         if (counter != null) {
             counter.checkpointWritten(shardId);
@@ -407,6 +408,7 @@ final class ScanRun {
 
     /** {@code count} records of {@code shardId} went through the callback. */
     void delivered(String shardId, int count) {
+        consumer.scanMetrics().recordsDelivered(shardId, count);
         ScanCounter counter = consumer.counter();
         if (counter != null) {
             counter.recordsDelivered(shardId, count);

@@ -11,9 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
+import javax.management.ObjectName;
+
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -96,10 +101,19 @@ class KinesisConsumerGoOptionsTest {
         Counted counted = scanAll(stream, "counted", ScanResult.CONTINUE, 120);
         assertThat(counted.records).isEqualTo(perShard);
         assertThat(counted.checkpoints.keySet()).isEqualTo(perShard.keySet());
+        assertThat(counted.overJmx).as("the consumer's own counts over JMX").isEqualTo(120L);
+        assertThat(counted.metrics.getRecordsDeliveredPerShard()).isEqualTo(perShard);
+        assertThat(counted.metrics.getCheckpointsWrittenPerShard())
+                .isEqualTo(new TreeMap<>(counted.checkpoints));
+        assertThat(counted.metrics.getCheckpointsWritten())
+                .isEqualTo(counted.checkpoints.values().stream().mapToLong(n -> n).sum());
+        assertThat(counted.registeredAfterClose).as("unregistered on close").isFalse();
 
         Counted skipped = scanAll(stream, "skipped", ScanResult.SKIP_CHECKPOINT, 120);
         assertThat(skipped.records).isEqualTo(perShard);
         assertThat(skipped.checkpoints).as("nothing was checkpointed").isEmpty();
+        assertThat(skipped.metrics.getRecordsDelivered()).isEqualTo(120L);
+        assertThat(skipped.metrics.getCheckpointsWritten()).isZero();
     }
 
     @Test
@@ -175,6 +189,19 @@ class KinesisConsumerGoOptionsTest {
     private static final class Counted {
         final Map<String, Long> records = new ConcurrentHashMap<>();
         final Map<String, Long> checkpoints = new ConcurrentHashMap<>();
+        ScanMetricsMXBean metrics;
+        long overJmx;
+        boolean registeredAfterClose;
+    }
+
+    private static Set<ObjectName> jmxNames(String app) throws Exception {
+        return ManagementFactory.getPlatformMBeanServer()
+                .queryNames(
+                        new ObjectName(
+                                "io.github.kinesisconsumer:type=KinesisConsumer,app="
+                                        + ObjectName.quote(app)
+                                        + ",*"),
+                        null);
     }
 
     private static Counted scanAll(TestStream stream, String app, ScanResult result, int total)
@@ -203,9 +230,17 @@ class KinesisConsumerGoOptionsTest {
         CompletableFuture<Void> scan = scanCounting(c, seen, result);
         waitFor(() -> seen.get() >= total, Duration.ofSeconds(30), total + " records");
         Thread.sleep(300);
+        Set<ObjectName> names = jmxNames(app);
+        assertThat(names).hasSize(1);
+        counted.overJmx =
+                (Long)
+                        ManagementFactory.getPlatformMBeanServer()
+                                .getAttribute(names.iterator().next(), "RecordsDelivered");
         c.close();
         await(scan);
         assertThat(seen.get()).isEqualTo(total);
+        counted.metrics = c.metrics();
+        counted.registeredAfterClose = !jmxNames(app).isEmpty();
         return counted;
     }
 }
