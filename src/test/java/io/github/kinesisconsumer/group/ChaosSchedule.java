@@ -19,9 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A random but seeded chaos schedule: rounds of every {@link Kind} in a shuffled order, a few
  * seconds apart, until the deadline. Kills, freezes, DynamoDB restarts and reshards run one at a
- * time on the calling thread; throttling and 5xx windows of the proxy overlap what follows. The
- * same seed gives the same kinds, targets, durations and gaps (the proxy's per-call coin flips are
- * not seeded).
+ * time on the calling thread (a split splits the oldest open shard, a merge the first adjacent
+ * pair); throttling and 5xx windows of the proxy overlap what follows. The same seed gives the same
+ * kinds, targets, durations and gaps (the proxy's per-call coin flips are not seeded).
  */
 final class ChaosSchedule {
 
@@ -138,8 +138,9 @@ final class ChaosSchedule {
                             open.add(s.shardId());
                         }
                     }
-                    Collections.sort(open);
-                    String shard = open.get(random.nextInt(open.size()));
+                    // the oldest open shard, so that no shard lives (and fills) for the whole run:
+                    // kinesis-local's puts slow down as a shard fills
+                    String shard = Collections.min(open);
                     stream.split(shard);
                     record(kind, null, now, shard).end = System.currentTimeMillis();
                     break;
