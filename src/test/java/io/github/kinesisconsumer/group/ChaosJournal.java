@@ -65,6 +65,7 @@ final class ChaosJournal {
     }
 
     final List<Delivery> deliveries = new ArrayList<>();
+    private final Map<Integer, List<Delivery>> byIndex = new HashMap<>();
     private final Map<String, List<Fenced>> checkpoints = new HashMap<>();
     final int written;
     final int distinct;
@@ -92,6 +93,7 @@ final class ChaosJournal {
         }
         Map<Integer, Delivery> first = new HashMap<>();
         for (Delivery d : deliveries) {
+            byIndex.computeIfAbsent(d.index, k -> new ArrayList<>()).add(d);
             if (!precedesCheckpoints(d)) {
                 outOfWindow.add(d);
             }
@@ -235,13 +237,9 @@ final class ChaosJournal {
                 continue;
             }
             Set<String> taken = new HashSet<>();
-            Map<String, BigInteger> lastBefore = new HashMap<>();
             for (Delivery d : deliveries) {
                 if (!d.incarnation.equals(e.target) && d.millis > e.start && d.millis <= e.end) {
                     taken.add(d.shard);
-                }
-                if (d.incarnation.equals(e.target) && d.millis <= e.start) {
-                    lastBefore.merge(d.shard, d.sequence, BigInteger::max);
                 }
             }
             long windowEnd = e.end + leaseMillis + 1_000;
@@ -250,27 +248,63 @@ final class ChaosJournal {
                 if (d.incarnation.equals(e.target)
                         && d.millis > e.end
                         && d.millis <= windowEnd
-                        && taken.contains(d.shard)) {
+                        && taken.contains(d.shard)
+                        && deliveredByAnotherSince(d, e.start)) {
                     int n = latePerShard.merge(d.shard, 1, Integer::sum);
                     maxLatePerShard = Math.max(maxLatePerShard, n);
                     lateDeliveries.add(e.target + " after SIGCONT: " + d);
                 }
             }
             for (Map.Entry<String, List<Fenced>> c : checkpoints.entrySet()) {
-                BigInteger before = lastBefore.get(c.getKey());
+                if (!taken.contains(c.getKey())) {
+                    continue;
+                }
                 for (Fenced f : c.getValue()) {
                     if (f.incarnation.equals(e.target)
                             && f.accepted
                             && f.millis > e.end
                             && f.millis <= windowEnd
-                            && taken.contains(c.getKey())
-                            && (before == null || f.sequence.compareTo(before) > 0)) {
+                            && behindAnother(f, c.getValue(), e.start)) {
                         lateCheckpoints.add(
                                 e.target + " after SIGCONT: " + c.getKey() + "/" + f.sequence);
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Whether another incarnation had a checkpoint at or past f accepted after {@code since} and
+     * before f: f then came from the reading the other worker took over (a lease taken anew starts
+     * after the other's last checkpoint, so its checkpoints are past it).
+     */
+    private static boolean behindAnother(Fenced f, List<Fenced> shardCheckpoints, long since) {
+        for (Fenced g : shardCheckpoints) {
+            if (!g.incarnation.equals(f.incarnation)
+                    && g.accepted
+                    && g.millis > since
+                    && g.millis < f.millis
+                    && g.sequence.compareTo(f.sequence) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether another incarnation delivered d's record after {@code since}: d then continues a
+     * reading the other worker took over, not a reading of a lease taken anew (which starts after
+     * the other worker's last checkpoint; a hand-off flushes it first).
+     */
+    private boolean deliveredByAnotherSince(Delivery d, long since) {
+        for (Delivery other : byIndex.getOrDefault(d.index, List.of())) {
+            if (!other.incarnation.equals(d.incarnation)
+                    && other.millis > since
+                    && other.millis <= d.millis) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int deliveriesTotal() {

@@ -1,6 +1,7 @@
 package io.github.kinesisconsumer.group;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,9 @@ final class ChaosWorkers implements AutoCloseable {
 
     /** Incarnations whose process ended without being killed (their scan failed). */
     final List<String> exitedOnTheirOwn = new ArrayList<>();
+
+    /** Incarnations that exited at start: DynamoDB was down when they joined (restarted). */
+    final List<String> failedToStart = new ArrayList<>();
 
     ChaosWorkers(
             Path dir,
@@ -141,10 +145,29 @@ final class ChaosWorkers implements AutoCloseable {
     synchronized void restartExited() throws IOException {
         for (int i = 0; i < ids.length; i++) {
             if (processes[i] != null && !processes[i].isAlive()) {
-                exitedOnTheirOwn.add(incarnation(i) + " (exit " + processes[i].exitValue() + ")");
+                String what = incarnation(i) + " (exit " + processes[i].exitValue() + ")";
+                if (failedToJoin(i)) {
+                    failedToStart.add(what);
+                } else {
+                    exitedOnTheirOwn.add(what);
+                }
                 start(i);
             }
         }
+    }
+
+    /**
+     * Whether worker i's incarnation ended before it delivered or checkpointed anything, because
+     * the lease table could not be reached when it joined (a scan fails fast at start).
+     */
+    private boolean failedToJoin(int i) throws IOException {
+        Path journal = dir.resolve(incarnation(i) + ".journal");
+        Path log = dir.resolve(incarnation(i) + ".log");
+        if (Files.exists(journal) && Files.size(journal) > 0) {
+            return false;
+        }
+        String text = Files.exists(log) ? Files.readString(log) : "";
+        return text.contains("create table failed") || text.contains("heartbeat failed");
     }
 
     /** Thaws the frozen and restarts the dead, so every worker runs. */

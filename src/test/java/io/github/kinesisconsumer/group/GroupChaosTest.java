@@ -96,7 +96,8 @@ class GroupChaosTest {
                             journal,
                             schedule,
                             proxy,
-                            workers.exitedOnTheirOwn.size());
+                            workers.exitedOnTheirOwn.size(),
+                            workers.failedToStart.size());
             System.out.println(table);
             System.out.printf("CHAOS drained %d ms after the schedule ended%n", drained);
             for (ChaosEvent e : schedule.events) {
@@ -130,7 +131,13 @@ class GroupChaosTest {
     }
 
     private static String summary(
-            long seed, long millis, ChaosJournal j, ChaosSchedule s, FaultProxy proxy, int exits) {
+            long seed,
+            long millis,
+            ChaosJournal j,
+            ChaosSchedule s,
+            FaultProxy proxy,
+            int exits,
+            int joinFailures) {
         StringBuilder b = new StringBuilder();
         b.append(String.format("CHAOS SUMMARY seed %d, %.1f min%n", seed, millis / 60_000.0));
         row(b, "written", j.written);
@@ -148,7 +155,8 @@ class GroupChaosTest {
                 "checkpoints accepted / rejected (fenced)",
                 j.checkpointsAccepted + " / " + j.checkpointsRejected);
         row(b, "kills (SIGKILL, restarted)", s.count(Kind.KILL));
-        row(b, "workers that exited on their own", exits);
+        row(b, "workers whose scan failed (exited on their own)", exits);
+        row(b, "workers that failed to join (DynamoDB down at start)", joinFailures);
         row(b, "freezes (SIGSTOP > lease, SIGCONT)", s.count(Kind.FREEZE));
         row(b, "DynamoDB Local restarts", s.count(Kind.DYNAMODB_RESTART));
         row(
