@@ -132,6 +132,11 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
     }
 
     @Override
+    public boolean holds(String shardId) {
+        return owned.containsKey(shardId) && !expiredLocally(shardId, System.currentTimeMillis());
+    }
+
+    @Override
     public Set<String> handOffRequested() {
         return Set.copyOf(handOff);
     }
@@ -148,7 +153,10 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             return false;
         }
         boolean ok = write(false, shardId, counter, checkpoint);
-        if (!ok) {
+        if (ok) {
+            // a reading restarted under this lease starts here even before the store has it
+            leaseCheckpoints.merge(shardId, checkpoint, (a, b) -> b.isAfter(a) ? b : a);
+        } else {
             lost(shardId, "a checkpoint write was rejected");
         }
         return ok;

@@ -88,6 +88,11 @@ final class JournalingGroup implements ConsumerGroup {
     }
 
     @Override
+    public boolean holds(String shardId) {
+        return group.holds(shardId);
+    }
+
+    @Override
     public Set<String> handOffRequested() {
         return group.handOffRequested();
     }
