@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Consumer groups under chaos: four standalone group workers (KinesisConsumer with DynamoDB
-# leases), each in its own JVM, share a kinesis-local stream through a DynamoDB Local of the
-# run's own (free port, tables on disk) while a seeded random schedule mixes kill -9 of a worker
+# leases), each in its own JVM, share a stream on a kinesis-local of the run's own through a
+# DynamoDB Local of the run's own (free ports, tables on disk) while a seeded random schedule mixes kill -9 of a worker
 # (restarted), SIGSTOP of a worker past its lease period (then SIGCONT), DynamoDB Local restarts,
 # throttling and 5xx from Kinesis through a fault proxy, and a split and a merge per round; a
 # producer writes keyed records steadily. At the end: nothing lost, every delivery inside the
@@ -19,11 +19,12 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-# kinesis-local (shared, one stream of this run's own), PostgreSQL (checkpoint store) and the
-# DynamoDB Local jars (the run starts its own instance from them) come from services.sh.
-bash scripts/services.sh start kinesis-local postgres dynamodb
-eval "$(bash scripts/services.sh env kinesis-local postgres)"
-export KC_KINESIS_LOCAL_ENDPOINT KC_PG_URL
+# PostgreSQL (the checkpoint store), the kinesis-local package and the DynamoDB Local jars come
+# from services.sh; the run starts its own kinesis-local and DynamoDB Local from them.
+bash scripts/services.sh install
+bash scripts/services.sh start postgres dynamodb
+eval "$(bash scripts/services.sh env postgres)"
+export KC_PG_URL
 SEED="${CHAOS_SEED:-$(( $(date +%s) % 1000000 ))}"
 echo "group-chaos: seed $SEED, ${CHAOS_MINUTES:-30} minutes (replay with CHAOS_SEED=$SEED)"
 mkdir -p target

@@ -281,6 +281,10 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             Lease renewed = table.renew(stream, e.getKey(), workerId, e.getValue(), expiry);
             if (renewed == null) {
                 lost(e.getKey(), "renewal was rejected");
+            } else if (expiredLocally(e.getKey(), System.currentTimeMillis())) {
+                // it expired while the renewal was under way (DynamoDB slow or down): the same
+                // rule, it is taken again with a new counter once the renewed expiry passes
+                lost(e.getKey(), "it expired while its renewal was under way");
             } else {
                 ownedUntil.put(e.getKey(), expiry);
                 if (renewed.handoffTo != null && !renewed.handoffTo.equals(workerId)) {

@@ -3,18 +3,18 @@ package io.github.kinesisconsumer.group;
 import io.github.kinesisconsumer.group.ChaosEvent.Kind;
 import io.github.kinesisconsumer.testing.DynamoDbLocalProcess;
 import io.github.kinesisconsumer.testing.FaultProxy;
-import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.KinesisLocalProcess;
 import io.github.kinesisconsumer.testing.Producer;
 import io.github.kinesisconsumer.testing.TestStream;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -34,9 +34,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GroupChaosTest {
 
-    @RegisterExtension
-    static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
-
     private static final int WORKERS = 4;
     private static final int KEYS = 50;
 
@@ -55,20 +52,37 @@ class GroupChaosTest {
         System.out.printf(
                 "CHAOS seed %d (replay: -Dchaos.seed=%d), %.2f minutes, %d records/s, logs in %s%n",
                 seed, seed, minutes, rate, dir);
-        long leaseMillis = GroupWorker.LEASE.toMillis();
-        TestStream stream = KINESIS.createStream(4);
         String group = "chaos-" + UUID.randomUUID();
         long started = System.currentTimeMillis();
-        try (DynamoDbLocalProcess dynamoDb = DynamoDbLocalProcess.start(dir.resolve("dynamodb"));
-                FaultProxy proxy = FaultProxy.start(KINESIS.emulator().endpoint());
-                ChaosWorkers workers =
-                        new ChaosWorkers(
-                                dir,
-                                WORKERS,
-                                stream.name(),
-                                group,
-                                proxy.endpoint(),
-                                dynamoDb.endpoint())) {
+        try (KinesisLocalProcess kinesis = KinesisLocalProcess.start(Duration.ZERO, Duration.ZERO);
+                DynamoDbLocalProcess dynamoDb =
+                        DynamoDbLocalProcess.start(dir.resolve("dynamodb"));
+                FaultProxy proxy = FaultProxy.start(kinesis.endpoint())) {
+            TestStream stream = kinesis.createStream("group-chaos", 4);
+            run(seed, minutes, rate, dir, started, stream, group, dynamoDb, proxy);
+        }
+    }
+
+    private static void run(
+            long seed,
+            double minutes,
+            int rate,
+            Path dir,
+            long started,
+            TestStream stream,
+            String group,
+            DynamoDbLocalProcess dynamoDb,
+            FaultProxy proxy)
+            throws Exception {
+        long leaseMillis = GroupWorker.LEASE.toMillis();
+        try (ChaosWorkers workers =
+                new ChaosWorkers(
+                        dir,
+                        WORKERS,
+                        stream.name(),
+                        group,
+                        proxy.endpoint(),
+                        dynamoDb.endpoint())) {
             for (int i = 0; i < WORKERS; i++) {
                 workers.start(i);
             }
@@ -77,6 +91,14 @@ class GroupChaosTest {
             ChaosSchedule schedule =
                     new ChaosSchedule(seed, workers, dynamoDb, proxy, stream, leaseMillis);
             schedule.run(System.currentTimeMillis() + (long) (minutes * 60_000));
+            // let the last fault window run (at most 10 s more) so every kind hits some calls
+            long faultsEnd =
+                    schedule.events.stream()
+                            .filter(e -> e.kind == Kind.THROTTLE || e.kind == Kind.SERVER_ERRORS)
+                            .mapToLong(e -> e.end)
+                            .max()
+                            .orElse(0);
+            Thread.sleep(Math.max(0, Math.min(10_000, faultsEnd - System.currentTimeMillis())));
             int written = producer.stop();
             proxy.clearRules();
             workers.reviveAll();
