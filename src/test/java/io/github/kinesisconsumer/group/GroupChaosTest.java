@@ -87,7 +87,7 @@ class GroupChaosTest {
                 workers.start(i);
             }
             Producer producer = Producer.start(stream, KEYS, Math.max(1, rate / 5), 200, "r-");
-            awaitDelivered(workers, 1, 60_000);
+            awaitDelivered(workers, 1, 180_000);
             ChaosSchedule schedule =
                     new ChaosSchedule(seed, workers, dynamoDb, proxy, stream, leaseMillis);
             schedule.run(System.currentTimeMillis() + (long) (minutes * 60_000));
@@ -103,7 +103,7 @@ class GroupChaosTest {
             proxy.clearRules();
             workers.reviveAll();
             long drainStart = System.currentTimeMillis();
-            awaitDelivered(workers, written, 120_000);
+            awaitDelivered(workers, written, 300_000);
             long drained = System.currentTimeMillis() - drainStart;
             Thread.sleep(leaseMillis);
             workers.close();
