@@ -237,9 +237,13 @@ final class ChaosJournal {
                 continue;
             }
             Set<String> taken = new HashSet<>();
+            Map<String, BigInteger> lastBefore = new HashMap<>();
             for (Delivery d : deliveries) {
                 if (!d.incarnation.equals(e.target) && d.millis > e.start && d.millis <= e.end) {
                     taken.add(d.shard);
+                }
+                if (d.incarnation.equals(e.target) && d.millis <= e.start) {
+                    lastBefore.merge(d.shard, d.sequence, BigInteger::max);
                 }
             }
             long windowEnd = e.end + leaseMillis + 1_000;
@@ -264,6 +268,7 @@ final class ChaosJournal {
                             && f.accepted
                             && f.millis > e.end
                             && f.millis <= windowEnd
+                            && pastFrozenPosition(f, lastBefore.get(c.getKey()))
                             && behindAnother(f, c.getValue(), e.start)) {
                         lateCheckpoints.add(
                                 e.target + " after SIGCONT: " + c.getKey() + "/" + f.sequence);
@@ -271,6 +276,15 @@ final class ChaosJournal {
                 }
             }
         }
+    }
+
+    /**
+     * Whether f is past every record the worker delivered before it froze: a checkpoint of what it
+     * delivered before is one whose write was under way when it froze (DynamoDB applied it then,
+     * the worker journaled it after SIGCONT), accepted before anyone took the shard.
+     */
+    private static boolean pastFrozenPosition(Fenced f, BigInteger lastDeliveredBefore) {
+        return lastDeliveredBefore == null || f.sequence.compareTo(lastDeliveredBefore) > 0;
     }
 
     /**
