@@ -215,7 +215,7 @@ final class ScanRun {
                     lane.submit(
                             l -> {
                                 ShardHandler handler = l.handler();
-                                if (!l.isDropped()) {
+                                if (l.leaseHeld()) {
                                     handler.onTick(l);
                                     l.writeCheckpoint();
                                 }
@@ -228,7 +228,7 @@ final class ScanRun {
 
     private void process(ShardLane lane, FetchResult result) throws Exception {
         try {
-            if (stopping || lane.isDropped()) {
+            if (lane.isStopping()) {
                 return;
             }
             long behind = result.millisBehindLatest() == null ? -1 : result.millisBehindLatest();
@@ -239,7 +239,7 @@ final class ScanRun {
                 handler.onRecords(records, lane);
                 lane.writeCheckpoint();
             }
-            if (result.isShardEnd() && !stopping) {
+            if (result.isShardEnd() && !stopping && !lane.isDropped()) {
                 handler.onShardEnd(lane);
                 boolean marked = lane.writeFinished();
                 LOG.info(
@@ -305,6 +305,10 @@ final class ScanRun {
         for (ShardLane lane : List.copyOf(lanes.values())) {
             if (!owned.contains(lane.shardId())) {
                 dropLane(lane, "its lease is no longer held");
+            } else if (lane.isDropped() && !handOffsStarted.contains(lane.shardId())) {
+                // it stopped when its lease expired; the lease is held again: a new lane starts
+                // from the checkpoint at the next round
+                dropLane(lane, "its lease expired");
             }
         }
         for (String shardId : group.handOffRequested()) {
@@ -417,6 +421,15 @@ final class ScanRun {
 
     boolean isStopping() {
         return stopping;
+    }
+
+    /**
+     * Whether this worker may deliver records of {@code shardId} now: always without a group; with
+     * one, while its lease is live (the main loop drops the lane of a lost lease, but a process
+     * frozen past its lease wakes up with batches already queued on the lane).
+     */
+    boolean holdsLease(String shardId) {
+        return group == null || group.holds(shardId);
     }
 
     void requestStop() {

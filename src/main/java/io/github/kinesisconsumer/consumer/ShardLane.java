@@ -110,8 +110,21 @@ final class ShardLane {
         }
     }
 
+    /** The scan stops, the lane was dropped, or this worker no longer holds the shard's lease. */
     boolean isStopping() {
-        return run.isStopping() || dropped;
+        return run.isStopping() || !leaseHeld();
+    }
+
+    /**
+     * Whether the lane may go on: a lane whose lease is no longer held (it expired while the
+     * process was frozen, say) is dropped for good, so it never resumes after a gap; the scan
+     * starts a new lane from the checkpoint if the lease is held again.
+     */
+    boolean leaseHeld() {
+        if (!dropped && !run.holdsLease(shardId)) {
+            dropped = true;
+        }
+        return !dropped;
     }
 
     /** This worker no longer reads the shard: queued work is skipped, nothing more is written. */

@@ -26,6 +26,15 @@ public interface ConsumerGroup extends AutoCloseable {
     /** The shards this worker holds a live lease for and may read now. */
     Set<String> ownedShards();
 
+    /**
+     * Whether this worker holds a live lease of {@code shardId} now; checked before each record is
+     * delivered, so a worker whose lease expired (a process frozen past it, say) delivers nothing
+     * more of the shard even before its reading is stopped.
+     */
+    default boolean holds(String shardId) {
+        return ownedShards().contains(shardId);
+    }
+
     /** Shards another worker asked for: flush their checkpoint, then release them. */
     Set<String> handOffRequested();
 

@@ -132,6 +132,11 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
     }
 
     @Override
+    public boolean holds(String shardId) {
+        return owned.containsKey(shardId) && !expiredLocally(shardId, System.currentTimeMillis());
+    }
+
+    @Override
     public Set<String> handOffRequested() {
         return Set.copyOf(handOff);
     }
@@ -148,7 +153,10 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             return false;
         }
         boolean ok = write(false, shardId, counter, checkpoint);
-        if (!ok) {
+        if (ok) {
+            // a reading restarted under this lease starts here even before the store has it
+            leaseCheckpoints.merge(shardId, checkpoint, (a, b) -> b.isAfter(a) ? b : a);
+        } else {
             lost(shardId, "a checkpoint write was rejected");
         }
         return ok;
@@ -167,16 +175,28 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
         return ok;
     }
 
-    /** A position written under the lease's counter: false if another worker holds it now. */
+    /**
+     * A position written under the lease's counter: false if another worker holds it now, or if the
+     * lease expired locally before an attempt (this worker stopped reading the shard then).
+     */
     private boolean write(boolean finish, String shardId, long counter, Checkpoint at) {
         String seq = at.sequenceNumber();
         long sub = at.subSequenceNumber();
         return retrying.run(
                 (finish ? "finish " : "checkpoint ") + shardId,
-                () ->
-                        finish
-                                ? table.finish(stream, shardId, workerId, counter, seq, sub)
-                                : table.checkpoint(stream, shardId, workerId, counter, seq, sub));
+                () -> {
+                    if (expiredLocally(shardId, System.currentTimeMillis())) {
+                        return false;
+                    }
+                    return finish
+                            ? table.finish(stream, shardId, workerId, counter, seq, sub)
+                            : table.checkpoint(stream, shardId, workerId, counter, seq, sub);
+                });
+    }
+
+    private boolean expiredLocally(String shardId, long now) {
+        Long until = ownedUntil.get(shardId);
+        return until == null || until <= now;
     }
 
     @Override
@@ -252,9 +272,19 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
     private void renewAll(long now) {
         long expiry = now + config.leasePeriod.toMillis();
         for (Map.Entry<String, Long> e : List.copyOf(owned.entrySet())) {
+            if (expiredLocally(e.getKey(), now)) {
+                // its reading stopped at expiry: take it again (a new counter) rather than
+                // renewing it, so a write still in flight from before cannot land in a new stint
+                lost(e.getKey(), "it expired before it could be renewed");
+                continue;
+            }
             Lease renewed = table.renew(stream, e.getKey(), workerId, e.getValue(), expiry);
             if (renewed == null) {
                 lost(e.getKey(), "renewal was rejected");
+            } else if (expiredLocally(e.getKey(), System.currentTimeMillis())) {
+                // it expired while the renewal was under way (DynamoDB slow or down): the same
+                // rule, it is taken again with a new counter once the renewed expiry passes
+                lost(e.getKey(), "it expired while its renewal was under way");
             } else {
                 ownedUntil.put(e.getKey(), expiry);
                 if (renewed.handoffTo != null && !renewed.handoffTo.equals(workerId)) {
@@ -316,15 +346,20 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
     }
 
     private void takeLease(Lease lease, long now) {
-        long counter = table.take(stream, lease, workerId, now, config.leasePeriod.toMillis());
-        if (counter < 0) {
+        Lease taken = table.take(stream, lease, workerId, now, config.leasePeriod.toMillis());
+        if (taken == null) {
             return;
         }
-        if (lease.checkpointSequence != null) {
+        // the checkpoint as of the take: one written under the previous counter after the
+        // snapshot was read (by an owner whose lease had expired) is in it
+        if (taken.checkpointSequence != null) {
             leaseCheckpoints.put(
                     lease.shardId,
-                    Checkpoint.at(lease.checkpointSequence, lease.checkpointSubSequence));
+                    Checkpoint.at(taken.checkpointSequence, taken.checkpointSubSequence));
+        } else {
+            leaseCheckpoints.remove(lease.shardId);
         }
+        long counter = taken.counter;
         owned.put(lease.shardId, counter);
         ownedUntil.put(lease.shardId, now + config.leasePeriod.toMillis());
         if (lease.shardId.equals(pendingRequest)) {

@@ -117,8 +117,12 @@ final class LeaseTable {
         }
     }
 
-    /** Takes a free, expired or handed-off lease; returns the new counter, or -1 if lost a race. */
-    long take(String stream, Lease seen, String me, long nowMillis, long periodMillis) {
+    /**
+     * Takes a free, expired or handed-off lease; returns the lease as the take left it (read in the
+     * same conditional write, so its checkpoint is the latest one accepted under the previous
+     * counter), or null if another worker won the race or the lease changed since {@code seen}.
+     */
+    Lease take(String stream, Lease seen, String me, long nowMillis, long periodMillis) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":me", s(me));
         values.put(":c", n(seen.counter));
@@ -126,15 +130,14 @@ final class LeaseTable {
         values.put(":now", n(nowMillis));
         values.put(":exp", n(nowMillis + periodMillis));
         values.put(":f", AttributeValue.builder().bool(false).build());
-        return update(
+        return updateReturning(
                 stream,
                 seen.shardId,
                 "SET #o = :me, lease_counter = :next, expires_at = :exp REMOVE handoff_to",
                 "lease_counter = :c AND finished = :f AND ((attribute_not_exists(#o) AND"
                         + " (attribute_not_exists(handoff_to) OR handoff_to = :me)) OR"
                         + " expires_at < :now)",
-                values,
-                seen.counter + 1);
+                values);
     }
 
     /** Extends a held lease; returns false if it is no longer ours. */
@@ -228,35 +231,19 @@ final class LeaseTable {
         }
     }
 
-    private long update(
+    private Lease updateReturning(
+            String stream, String shardId, String expression, Map<String, AttributeValue> values) {
+        return updateReturning(
+                stream, shardId, expression, "#o = :me AND lease_counter = :c", values);
+    }
+
+    /** The conditional update; the item as it left it, or null if the condition failed. */
+    private Lease updateReturning(
             String stream,
             String shardId,
             String expression,
             String condition,
-            Map<String, AttributeValue> values,
-            long result) {
-        try {
-            client.updateItem(
-                            UpdateItemRequest.builder()
-                                    .tableName(table)
-                                    .key(key(leaseId(stream, shardId)))
-                                    .updateExpression(expression)
-                                    .conditionExpression(condition)
-                                    .expressionAttributeNames(Map.of("#o", "owner"))
-                                    .expressionAttributeValues(values)
-                                    .build())
-                    .join();
-            return result;
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof ConditionalCheckFailedException) {
-                return -1;
-            }
-            throw error("update lease of " + shardId, e);
-        }
-    }
-
-    private Lease updateReturning(
-            String stream, String shardId, String expression, Map<String, AttributeValue> values) {
+            Map<String, AttributeValue> values) {
         try {
             Map<String, AttributeValue> item =
                     client.updateItem(
@@ -264,7 +251,7 @@ final class LeaseTable {
                                             .tableName(table)
                                             .key(key(leaseId(stream, shardId)))
                                             .updateExpression(expression)
-                                            .conditionExpression("#o = :me AND lease_counter = :c")
+                                            .conditionExpression(condition)
                                             .expressionAttributeNames(Map.of("#o", "owner"))
                                             .expressionAttributeValues(values)
                                             .returnValues(ReturnValue.ALL_NEW)

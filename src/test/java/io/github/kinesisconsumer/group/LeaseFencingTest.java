@@ -12,7 +12,11 @@ import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -44,16 +48,22 @@ class LeaseFencingTest {
                 .build();
     }
 
+    /** Worker "a", holding the lease of {@code shard} with checkpoint 100. */
+    private static DynamoDbLeaseGroup ownerCheckpointedAt100(String name, ShardInfo shard)
+            throws InterruptedException {
+        DynamoDbLeaseGroup a = group(name, "a");
+        a.start("s");
+        a.shardsDiscovered(List.of(shard));
+        waitMillis(() -> a.ownedShards().size() == 1, Duration.ofSeconds(10), System.nanoTime());
+        assertThat(a.checkpoint(shard.shardId(), Checkpoint.at("100"))).isTrue();
+        return a;
+    }
+
     @Test
     void checkpointOfAFrozenOwnerIsRejectedAfterTakeOver() throws Exception {
         String name = "fence-" + UUID.randomUUID();
         ShardInfo shard = new ShardInfo("shardId-000000000000", null, null, "1", null);
-        try (DynamoDbLeaseGroup a = group(name, "a")) {
-            a.start("s");
-            a.shardsDiscovered(List.of(shard));
-            waitMillis(
-                    () -> a.ownedShards().size() == 1, Duration.ofSeconds(10), System.nanoTime());
-            assertThat(a.checkpoint(shard.shardId(), Checkpoint.at("100"))).isTrue();
+        try (DynamoDbLeaseGroup a = ownerCheckpointedAt100(name, shard)) {
 
             a.pauseRenewals(true);
             long frozen = System.nanoTime();
@@ -77,6 +87,65 @@ class LeaseFencingTest {
                 assertThat(a.ownedShards()).doesNotContain(shard.shardId());
                 assertThat(b.checkpoint(shard.shardId(), Checkpoint.at("300"))).isTrue();
             }
+        }
+    }
+
+    /**
+     * A lease that expired locally (renewals failed, e.g. DynamoDB down) is lost: no checkpoint is
+     * written under it any more, and the worker takes it again with a new counter instead of
+     * renewing it. Before, the late checkpoint was accepted and the renewal revived the lease with
+     * the checkpoint of the original take, so the worker read again records it had checkpointed
+     * (found by GroupChaosTest, seed 42: a DynamoDB Local restart).
+     */
+    @Test
+    void aLeaseThatExpiredLocallyIsTakenAgainAtItsLatestCheckpoint() throws Exception {
+        String name = "expired-" + UUID.randomUUID();
+        ShardInfo shard = new ShardInfo("shardId-000000000000", null, null, "1", null);
+        try (DynamoDbLeaseGroup a = ownerCheckpointedAt100(name, shard)) {
+            a.pauseRenewals(true);
+            waitMillis(() -> a.ownedShards().isEmpty(), Duration.ofSeconds(10), System.nanoTime());
+            boolean late = a.checkpoint(shard.shardId(), Checkpoint.at("150"));
+            a.pauseRenewals(false);
+            waitMillis(
+                    () -> a.ownedShards().size() == 1, Duration.ofSeconds(10), System.nanoTime());
+            assertThat(a.leaseCheckpoint(shard.shardId()))
+                    .as(
+                            "where the worker reads the shard again (late checkpoint accepted: %s)",
+                            late)
+                    .contains(Checkpoint.at(late ? "150" : "100"));
+            assertThat(late).as("a checkpoint after the lease expired locally").isFalse();
+        }
+    }
+
+    /**
+     * A take returns the checkpoint as the take found it: one the previous owner wrote after the
+     * taker read the table (its lease expired but not yet taken) is where the taker starts.
+     */
+    @Test
+    void aTakeSeesTheCheckpointWrittenAfterTheTakerReadTheTable() {
+        String name = "take-" + UUID.randomUUID();
+        try (DynamoDbAsyncClient client =
+                DynamoDbAsyncClient.builder()
+                        .endpointOverride(URI.create(GroupWorker.ddbEndpoint()))
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(() -> AwsBasicCredentials.create("local", "local"))
+                        .build()) {
+            LeaseTable table = new LeaseTable(client, "kc_group_leases", name);
+            table.createIfMissing();
+            table.createLease("s", "shard-0", List.of());
+            Lease free = table.read("s").leases.get("shard-0");
+            Lease mine = table.take("s", free, "a", System.currentTimeMillis(), 1);
+            assertThat(mine.counter).isEqualTo(1);
+            assertThat(table.checkpoint("s", "shard-0", "a", 1, "100", -1)).isTrue();
+            Lease seenByB = table.read("s").leases.get("shard-0");
+            assertThat(seenByB.checkpointSequence).isEqualTo("100");
+            assertThat(table.checkpoint("s", "shard-0", "a", 1, "150", -1)).isTrue();
+
+            Lease taken = table.take("s", seenByB, "b", System.currentTimeMillis() + 5, 3_000);
+            assertThat(taken.owner).isEqualTo("b");
+            assertThat(taken.counter).isEqualTo(2);
+            assertThat(taken.checkpointSequence).isEqualTo("150");
+            assertThat(table.checkpoint("s", "shard-0", "a", 1, "160", -1)).isFalse();
         }
     }
 

@@ -119,25 +119,8 @@ public final class KinesaliteProcess implements AutoCloseable {
         pb.environment().put("BIND_HOST", "127.0.0.1");
         Files.createDirectories(data);
         process = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!NpmEmulators.reachable(port)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IllegalStateException(
-                        "kinesalite did not start on port " + port + "; see " + log);
-            }
-            sleep(50);
-        }
+        NpmEmulators.awaitListening(process, port, "kinesalite", log, 30);
         LOG.info("kinesalite started on port {} with data in {}", port, data);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
@@ -145,11 +128,6 @@ public final class KinesaliteProcess implements AutoCloseable {
         if (client != null) {
             client.close();
         }
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        }
+        NpmEmulators.stop(process);
     }
 }

@@ -57,6 +57,7 @@ public final class KinesisLocalProcess implements AutoCloseable {
         pb.environment().put("BIND_HOST", "127.0.0.1");
         pb.environment().put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(port));
         pb.environment().put("KINESIS_MOCK_TLS_PORT", Integer.toString(tlsPort));
+        pb.environment().put("SHARD_LIMIT", "20000");
         for (String op :
                 List.of(
                         "CREATE_STREAM",

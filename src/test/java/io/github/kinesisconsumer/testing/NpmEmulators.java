@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Finds the emulators that {@code scripts/services.sh} installed into {@code .local/npm} (of this
@@ -38,7 +39,7 @@ final class NpmEmulators {
     }
 
     /** For a git worktree, the main checkout (from {@code .git}: "gitdir: X/.git/worktrees/n"). */
-    private static File mainCheckout() {
+    static File mainCheckout() {
         File dotGit = ProjectDir.file(".git");
         if (!dotGit.isFile()) {
             return null;
@@ -66,6 +67,38 @@ final class NpmEmulators {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutSeconds} until {@code process} listens on {@code port}; kills it
+     * and throws if it exits or the time runs out.
+     */
+    static void awaitListening(
+            Process process, int port, String what, File log, int timeoutSeconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        while (!reachable(port)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException(
+                        what + " did not start on port " + port + "; see " + log);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** SIGTERM, then SIGKILL after 5 s. */
+    static void stop(Process process) throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
     }
 }

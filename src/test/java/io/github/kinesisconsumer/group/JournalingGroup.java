@@ -1,0 +1,114 @@
+package io.github.kinesisconsumer.group;
+
+import io.github.kinesisconsumer.kinesis.ShardInfo;
+import io.github.kinesisconsumer.store.Checkpoint;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A {@link ConsumerGroup} that writes a journal line for every fenced checkpoint (accepted or
+ * rejected) and, through {@link #delivered}, for every delivered record, each as one unbuffered
+ * write, so a worker killed with SIGKILL loses no line it wrote. Lines:
+ *
+ * <pre>
+ * D &lt;epoch ms&gt; &lt;shard&gt; &lt;sequence&gt; &lt;payload&gt;      a record went to the callback
+ * C &lt;epoch ms&gt; &lt;shard&gt; &lt;sequence&gt; A|R|F|X       checkpoint accepted, rejected; finish accepted, rejected
+ * </pre>
+ *
+ * The time of a C line is taken after the lease write answered, so a checkpoint journaled at t was
+ * in the lease table before t.
+ */
+final class JournalingGroup implements ConsumerGroup {
+
+    private final ConsumerGroup group;
+    private final OutputStream out;
+
+    JournalingGroup(ConsumerGroup group, OutputStream out) {
+        this.group = group;
+        this.out = out;
+    }
+
+    /** Journals a delivery; {@code millis} taken when the callback began. */
+    void delivered(long millis, String shardId, String sequence, String payload) {
+        line("D " + millis + " " + shardId + " " + sequence + " " + payload);
+    }
+
+    private synchronized void line(String text) {
+        try {
+            out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public boolean checkpoint(String shardId, Checkpoint checkpoint) {
+        boolean ok = group.checkpoint(shardId, checkpoint);
+        line(checkpointLine(shardId, checkpoint, ok ? "A" : "R"));
+        return ok;
+    }
+
+    @Override
+    public boolean finished(String shardId, Checkpoint checkpoint) {
+        boolean ok = group.finished(shardId, checkpoint);
+        line(checkpointLine(shardId, checkpoint, ok ? "F" : "X"));
+        return ok;
+    }
+
+    private static String checkpointLine(String shardId, Checkpoint at, String outcome) {
+        return "C "
+                + System.currentTimeMillis()
+                + " "
+                + shardId
+                + " "
+                + at.sequenceNumber()
+                + " "
+                + outcome;
+    }
+
+    @Override
+    public void start(String streamName) {
+        group.start(streamName);
+    }
+
+    @Override
+    public void shardsDiscovered(Collection<ShardInfo> shards) {
+        group.shardsDiscovered(shards);
+    }
+
+    @Override
+    public Set<String> ownedShards() {
+        return group.ownedShards();
+    }
+
+    @Override
+    public boolean holds(String shardId) {
+        return group.holds(shardId);
+    }
+
+    @Override
+    public Set<String> handOffRequested() {
+        return group.handOffRequested();
+    }
+
+    @Override
+    public Optional<Checkpoint> leaseCheckpoint(String shardId) {
+        return group.leaseCheckpoint(shardId);
+    }
+
+    @Override
+    public void release(String shardId) {
+        group.release(shardId);
+    }
+
+    @Override
+    public void close() {
+        group.close();
+    }
+}
