@@ -5,7 +5,7 @@
 #   scripts/services.sh stop   [service...]   stop what this script started (pid files in .local/run)
 #   scripts/services.sh status [service...]   one line per service: name, endpoint, up/down
 #   scripts/services.sh env    [service...]   export lines for the endpoints (eval "$(... env)")
-#   scripts/services.sh install               install the emulators' npm packages into .local/npm
+#   scripts/services.sh install               install the emulators' npm packages into .local/npm and download DynamoDB Local
 #                                             (tests that run an emulator of their own need them
 #                                             even when the shared ones already answer)
 #
@@ -543,7 +543,7 @@ main() {
     stop) cmd_stop ;;
     status) cmd_status ;;
     env) cmd_env ;;
-    install) ensure_npm ;;
+    install) ensure_npm; ensure_dynamodb ;;
     -h|--help|help) usage ;;
     *) usage ;;
   esac

@@ -15,6 +15,9 @@ command -v mvn >/dev/null || { echo "test.sh: Maven 3.8+ is required (mvn not fo
 command -v node >/dev/null || { echo "test.sh: Node.js 18+ is required for the Kinesis emulators" >&2; exit 1; }
 
 bash scripts/services.sh start
+# the emulators' own copies, also when another checkout's services answer on the usual ports: some
+# tests start private instances (GroupChaosTest restarts its DynamoDB Local)
+bash scripts/services.sh install
 eval "$(bash scripts/services.sh env)"
 export KC_KINESIS_LOCAL_ENDPOINT KC_KINESALITE_ENDPOINT KC_DYNAMODB_ENDPOINT KC_PG_URL KC_MYSQL_URL KC_REDIS_URL
 
