@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
  * The chaos soak's schedule, random but seeded: rounds of every {@link Kind} in a shuffled order,
  * 3-8 s apart, until the deadline. Reshards, store outages, TaskManager kills and the start of a
  * backpressure window (every record held 15-25 s, a split 2 s in) run on the calling thread;
- * throttling, 5xx and expired-iterator windows of the proxy overlap what follows. The same
- * seed gives the same kinds, targets, durations and gaps (the proxy's per-call coin flips are not
+ * throttling, 5xx and expired-iterator windows of the proxy overlap what follows. The same seed
+ * gives the same kinds, targets, durations and gaps (the proxy's per-call coin flips are not
  * seeded).
  */
 final class SoakSchedule {
@@ -67,8 +67,8 @@ final class SoakSchedule {
     private final MiniCluster cluster;
     private final long startNanos;
 
-    /** MiniCluster keeps terminated TaskManagers in its list: index n is the n-th started. */
-    private int nextTaskManager;
+    private static final TerminatedTaskManagers TERMINATED = new TerminatedTaskManagers();
+    private int killed;
 
     final List<Event> events = new CopyOnWriteArrayList<>();
 
@@ -188,10 +188,10 @@ final class SoakSchedule {
                 return;
             case TASK_MANAGER_KILL:
                 {
-                    int index = nextTaskManager++;
-                    record(kind, "TaskManager " + index);
-                    cluster.terminateTaskManager(index).get(60, TimeUnit.SECONDS);
+                    record(kind, "TaskManager " + killed++);
+                    cluster.terminateTaskManager(0).get(60, TimeUnit.SECONDS);
                     cluster.startTaskManager();
+                    TERMINATED.forget(cluster);
                     return;
                 }
             default:
