@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * A consumer group coordinated through leases in a DynamoDB table.
@@ -51,6 +52,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
     private final LeaseTable table;
     private final DynamoDbClientFactory.OwnedClient ownedClient;
     private final ScheduledExecutorService coordinator;
+    private final LongSupplier clock;
     private final Map<String, Long> owned = new ConcurrentHashMap<>();
     private final Map<String, Long> ownedUntil = new ConcurrentHashMap<>();
     private final Set<String> handOff = ConcurrentHashMap.newKeySet();
@@ -68,6 +70,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
     private DynamoDbLeaseGroup(Builder b) {
         this.config = b;
         this.workerId = b.workerId != null ? b.workerId : "worker-" + UUID.randomUUID();
+        this.clock = b.clock;
         DynamoDbAsyncClient client;
         if (b.client != null) {
             client = b.client;
@@ -100,7 +103,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
         if (config.createTable) {
             table.createIfMissing();
         }
-        table.heartbeat(workerId, System.currentTimeMillis() + config.leasePeriod.toMillis());
+        table.heartbeat(workerId, clock.getAsLong() + config.leasePeriod.toMillis());
         coordinator.scheduleWithFixedDelay(
                 this::tick, 0, config.takeInterval.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info(
@@ -121,7 +124,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
 
     @Override
     public Set<String> ownedShards() {
-        long now = System.currentTimeMillis();
+        long now = clock.getAsLong();
         Set<String> live = ConcurrentHashMap.newKeySet();
         for (Map.Entry<String, Long> e : ownedUntil.entrySet()) {
             if (e.getValue() > now && owned.containsKey(e.getKey())) {
@@ -133,7 +136,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
 
     @Override
     public boolean holds(String shardId) {
-        return owned.containsKey(shardId) && !expiredLocally(shardId, System.currentTimeMillis());
+        return owned.containsKey(shardId) && !expiredLocally(shardId, clock.getAsLong());
     }
 
     @Override
@@ -185,7 +188,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
         return retrying.run(
                 (finish ? "finish " : "checkpoint ") + shardId,
                 () -> {
-                    if (expiredLocally(shardId, System.currentTimeMillis())) {
+                    if (expiredLocally(shardId, clock.getAsLong())) {
                         return false;
                     }
                     return finish
@@ -240,7 +243,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             return;
         }
         try {
-            long now = System.currentTimeMillis();
+            long now = clock.getAsLong();
             createPendingLeases();
             if (now >= nextRenewMillis && !renewalsPaused) {
                 renewAll(now);
@@ -248,7 +251,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
                 nextRenewMillis = now + config.renewInterval.toMillis();
             }
             if (!renewalsPaused) {
-                balance(table.read(stream), System.currentTimeMillis());
+                balance(table.read(stream), clock.getAsLong());
             }
             consecutiveErrors = 0;
         } catch (RuntimeException e) {
@@ -281,7 +284,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
             Lease renewed = table.renew(stream, e.getKey(), workerId, e.getValue(), expiry);
             if (renewed == null) {
                 lost(e.getKey(), "renewal was rejected");
-            } else if (expiredLocally(e.getKey(), System.currentTimeMillis())) {
+            } else if (expiredLocally(e.getKey(), clock.getAsLong())) {
                 // it expired while the renewal was under way (DynamoDB slow or down): the same
                 // rule, it is taken again with a new counter once the renewed expiry passes
                 lost(e.getKey(), "it expired while its renewal was under way");
@@ -401,6 +404,7 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
         private Duration renewInterval;
         private Duration takeInterval = Duration.ofSeconds(1);
         private int maxLeases = Integer.MAX_VALUE;
+        private LongSupplier clock = System::currentTimeMillis;
 
         private Builder() {}
 
@@ -480,6 +484,15 @@ public final class DynamoDbLeaseGroup implements ConsumerGroup {
                 throw new IllegalArgumentException("maxLeases must be >= 1, but was " + maxLeases);
             }
             this.maxLeases = maxLeases;
+            return this;
+        }
+
+        /**
+         * Test hook: the clock (epoch millis) leases are reckoned by, instead of the system clock,
+         * so a test decides when a lease expires. Workers of one group must share it.
+         */
+        Builder clock(LongSupplier clock) {
+            this.clock = clock;
             return this;
         }
 

@@ -65,7 +65,9 @@ class DynamoDbLeaseGroupTest {
                         stream.name(),
                         store,
                         deliveries,
-                        maxLeases);
+                        maxLeases,
+                        System::currentTimeMillis,
+                        g -> g);
         workers.add(w);
         return w.start();
     }

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** One group member run on a thread, recording what it delivers. */
 final class GroupWorker implements AutoCloseable {
@@ -40,9 +42,23 @@ final class GroupWorker implements AutoCloseable {
             String stream,
             CheckpointStore store,
             Map<String, AtomicInteger> deliveries) {
-        this(id, table, groupName, kinesis, stream, store, deliveries, Integer.MAX_VALUE);
+        this(
+                id,
+                table,
+                groupName,
+                kinesis,
+                stream,
+                store,
+                deliveries,
+                Integer.MAX_VALUE,
+                System::currentTimeMillis,
+                g -> g);
     }
 
+    /**
+     * A worker holding at most {@code maxLeases}, its leases reckoned by {@code clock}, whose
+     * consumer sees its group through {@code around} (a test's wrapper, or the group itself).
+     */
     GroupWorker(
             String id,
             String table,
@@ -51,7 +67,9 @@ final class GroupWorker implements AutoCloseable {
             String stream,
             CheckpointStore store,
             Map<String, AtomicInteger> deliveries,
-            int maxLeases) {
+            int maxLeases,
+            LongSupplier clock,
+            UnaryOperator<ConsumerGroup> around) {
         this.id = id;
         this.deliveries = deliveries;
         this.group =
@@ -67,6 +85,7 @@ final class GroupWorker implements AutoCloseable {
                         .renewInterval(Duration.ofSeconds(1))
                         .takeInterval(Duration.ofMillis(300))
                         .maxLeases(maxLeases)
+                        .clock(clock)
                         .build();
         this.consumer =
                 KinesisConsumer.builder()
@@ -80,7 +99,7 @@ final class GroupWorker implements AutoCloseable {
                                 PollerOptions.builder()
                                         .idlePollInterval(Duration.ofMillis(50))
                                         .build())
-                        .group(group)
+                        .group(around.apply(group))
                         .build();
         this.thread =
                 new Thread(

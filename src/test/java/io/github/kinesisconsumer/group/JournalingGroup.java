@@ -1,15 +1,11 @@
 package io.github.kinesisconsumer.group;
 
-import io.github.kinesisconsumer.kinesis.ShardInfo;
 import io.github.kinesisconsumer.store.Checkpoint;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * A {@link ConsumerGroup} that writes a journal line for every fenced checkpoint (accepted or
@@ -24,13 +20,12 @@ import java.util.Set;
  * The time of a C line is taken after the lease write answered, so a checkpoint journaled at t was
  * in the lease table before t.
  */
-final class JournalingGroup implements ConsumerGroup {
+final class JournalingGroup extends ForwardingGroup {
 
-    private final ConsumerGroup group;
     private final OutputStream out;
 
     JournalingGroup(ConsumerGroup group, OutputStream out) {
-        this.group = group;
+        super(group);
         this.out = out;
     }
 
@@ -49,14 +44,14 @@ final class JournalingGroup implements ConsumerGroup {
 
     @Override
     public boolean checkpoint(String shardId, Checkpoint checkpoint) {
-        boolean ok = group.checkpoint(shardId, checkpoint);
+        boolean ok = super.checkpoint(shardId, checkpoint);
         line(checkpointLine(shardId, checkpoint, ok ? "A" : "R"));
         return ok;
     }
 
     @Override
     public boolean finished(String shardId, Checkpoint checkpoint) {
-        boolean ok = group.finished(shardId, checkpoint);
+        boolean ok = super.finished(shardId, checkpoint);
         line(checkpointLine(shardId, checkpoint, ok ? "F" : "X"));
         return ok;
     }
@@ -70,45 +65,5 @@ final class JournalingGroup implements ConsumerGroup {
                 + at.sequenceNumber()
                 + " "
                 + outcome;
-    }
-
-    @Override
-    public void start(String streamName) {
-        group.start(streamName);
-    }
-
-    @Override
-    public void shardsDiscovered(Collection<ShardInfo> shards) {
-        group.shardsDiscovered(shards);
-    }
-
-    @Override
-    public Set<String> ownedShards() {
-        return group.ownedShards();
-    }
-
-    @Override
-    public boolean holds(String shardId) {
-        return group.holds(shardId);
-    }
-
-    @Override
-    public Set<String> handOffRequested() {
-        return group.handOffRequested();
-    }
-
-    @Override
-    public Optional<Checkpoint> leaseCheckpoint(String shardId) {
-        return group.leaseCheckpoint(shardId);
-    }
-
-    @Override
-    public void release(String shardId) {
-        group.release(shardId);
-    }
-
-    @Override
-    public void close() {
-        group.close();
     }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import static io.github.kinesisconsumer.group.DynamoDbLeaseGroupTest.waitMillis;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,21 +31,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A worker frozen past its lease cannot checkpoint after another worker took its shard. */
 class LeaseFencingTest {
 
+    /** How often the members of {@link #group} renew their leases. */
+    static final Duration RENEW = Duration.ofSeconds(1);
+
     @RegisterExtension
     static final KinesisEmulatorExtension KINESIS = KinesisEmulatorExtension.kinesisLocal();
 
     private static DynamoDbLeaseGroup group(String name, String worker) {
+        return group(name, worker, GroupWorker.ddbEndpoint(), System::currentTimeMillis);
+    }
+
+    /** A group member on DynamoDB at {@code endpoint}, its leases reckoned by {@code clock}. */
+    static DynamoDbLeaseGroup group(
+            String name, String worker, String endpoint, LongSupplier clock) {
         return DynamoDbLeaseGroup.builder()
                 .tableName("kc_group_leases")
                 .groupName(name)
                 .workerId(worker)
                 .region("us-east-1")
-                .endpoint(GroupWorker.ddbEndpoint())
+                .endpoint(endpoint)
                 .credentials(Credentials.basic("local", "local"))
                 .createTable(true)
                 .leasePeriod(GroupWorker.LEASE)
-                .renewInterval(Duration.ofSeconds(1))
+                .renewInterval(RENEW)
                 .takeInterval(Duration.ofMillis(300))
+                .clock(clock)
+                .build();
+    }
+
+    /** A client of DynamoDB Local, to read and write the lease table as the group does. */
+    static DynamoDbAsyncClient dynamoDb() {
+        return DynamoDbAsyncClient.builder()
+                .endpointOverride(URI.create(GroupWorker.ddbEndpoint()))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(() -> AwsBasicCredentials.create("local", "local"))
                 .build();
     }
 
@@ -124,12 +144,7 @@ class LeaseFencingTest {
     @Test
     void aTakeSeesTheCheckpointWrittenAfterTheTakerReadTheTable() {
         String name = "take-" + UUID.randomUUID();
-        try (DynamoDbAsyncClient client =
-                DynamoDbAsyncClient.builder()
-                        .endpointOverride(URI.create(GroupWorker.ddbEndpoint()))
-                        .region(Region.US_EAST_1)
-                        .credentialsProvider(() -> AwsBasicCredentials.create("local", "local"))
-                        .build()) {
+        try (DynamoDbAsyncClient client = dynamoDb()) {
             LeaseTable table = new LeaseTable(client, "kc_group_leases", name);
             table.createIfMissing();
             table.createLease("s", "shard-0", List.of());
