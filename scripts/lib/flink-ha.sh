@@ -3,7 +3,8 @@
 # ZooKeeper server (its jar from Maven Central, scripts/zookeeper/pom.xml, in .local/zookeeper/lib)
 # on 127.0.0.1:$FLINK_ZK_PORT (2191), data under $RUN/zookeeper; Flink's HA storage directory
 # in $FLINK_HOME/ha; two JobManagers, jobmanager-N with REST port $REST_PORT+N-1 and RPC port
-# 6122+N. Uses log, die, spawn, our_pid, stop_process, $ROOT, $FLINK_HOME, $RUN, $REST_PORT.
+# 6122+N. A killed leader's ZooKeeper session expires after 6 s (the default 60 s, capped at
+# 20 ticks by the server, made failovers take ~22 s); then the standby leads. Uses log, die, spawn, our_pid, stop_process, $ROOT, $FLINK_HOME, $RUN, $REST_PORT.
 
 ZK_PORT="${FLINK_ZK_PORT:-2191}"
 ZK_LIB="$ROOT/.local/zookeeper/lib"
@@ -20,6 +21,8 @@ ha_props() { # the HA -D options every Flink process gets
     -D "high-availability.zookeeper.path.root=/flink" \
     -D "high-availability.cluster-id=/$HA_CLUSTER_ID" \
     -D "high-availability.storageDir=file://$HA_STORAGE" \
+    -D "high-availability.zookeeper.client.session-timeout=6000" \
+    -D "high-availability.zookeeper.client.connection-timeout=5000" \
     -D "zookeeper.sasl.disable=true"
 }
 
