@@ -7,7 +7,8 @@
 #   1. splits a shard (the enumerator's state then holds a finished parent and lineage);
 #   2. kills the leading JobManager with kill -9 and measures how long the standby takes to lead
 #      and to run the job again (it must restore the job from its last completed checkpoint);
-#   3. kills a TaskManager that hosts a source subtask with kill -9, and restarts it.
+#   3. kills a TaskManager that hosts a source subtask with kill -9, and restarts it; then restarts
+#      the killed JobManager as the new standby.
 # It polls the checkpoint store's table every 0.5 s during the run. Then it checks: per customer, the
 # counted records and the sum of their order numbers equal what was written (exactly once, so the
 # split's parent was not read again after the failover and its children were read); no event of a
@@ -22,6 +23,8 @@
 #   HA_EFO=1 scripts/ha-failover.sh                         # enhanced fan-out against kinesis-local
 #                                                           # (127.0.0.1:4567); also checks that the
 #                                                           # stream consumer stays registered once
+#   HA_SABOTAGE=storage scripts/ha-failover.sh              # empties the HA storage directory
+#                                                           # after the kill: must fail
 #   HA_NO_HA=1 scripts/ha-failover.sh                       # the same without HA: must fail (the
 #                                                           # JobManager kill loses the job)
 set -euo pipefail
@@ -53,7 +56,7 @@ CLUSTER=(bash scripts/flink-cluster.sh)
 t0=$SECONDS
 say() { printf '[ha %3ds] %s\n' "$((SECONDS - t0))" "$*"; }
 fail() { say "FAILED: $*"; exit 1; }
-psql_q() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d test -Atq -c "$1"; }
+psql_q() { PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d test -Atq -c "$1"; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 secs() { printf '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); } # milliseconds -> seconds, one decimal
 
@@ -141,7 +144,7 @@ examples/run.sh producer --stream "$STREAM" --endpoint "$KINESIS" --cbor "$CBOR"
   --rate "$RATE" --customers "$CUSTOMERS" --partition-key customer >"$LOGS/producer-$STREAM.log" 2>&1 &
 PRODUCER_PID=$!
 
-wait_produced $((RECORDS / 5))
+wait_produced $((RECORDS * 3 / 20))
 parent="shardId-000000000000"
 range="$(kinesis_api ListShards "{\"StreamName\":\"$STREAM\"}" | jq -r --arg s "$parent" '.Shards[] | select(.ShardId == $s) | .HashKeyRange | "\(.StartingHashKey) \(.EndingHashKey)"')"
 read -r low high <<<"$range"
@@ -156,13 +159,22 @@ until [[ "$children" == *,* ]]; do
 done
 say "split $parent at $(produced) written; children: $children"
 
-wait_produced $((RECORDS * 2 / 5))
+wait_produced $((RECORDS * 3 / 10))
 until [[ "$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.counts.completed // 0')" -ge 3 ]]; do sleep 0.5; done
+deadline=$((SECONDS + 30)) # kill once the parent's end is checkpointed (the store mirrors it)
+until [[ "$(psql_q "SELECT coalesce(bool_and(finished), false) FROM $STORE_TABLE WHERE namespace = '$APP-$STREAM' AND shard_id = '$parent'")" == t ]]; do
+  ((SECONDS < deadline)) || fail "the split parent $parent was not stored as finished within 30 s"
+  sleep 0.3
+done
 last_completed="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.completed.id // 0')"
 if [[ -n "${FLINK_HA:-}" ]]; then
   standby=$((3 - leader))
   say "kill -9 jobmanager-$leader (leader) at $(produced) written, $(counted) counted; last completed checkpoint $last_completed"
   "${CLUSTER[@]}" kill-jobmanager "$leader"
+  if [[ "${HA_SABOTAGE:-}" == storage ]]; then # test of the test: the standby finds no job to recover
+    rm -rf "$(dirname "$("${CLUSTER[@]}" lib)")/ha"/*
+    say "sabotage: emptied the HA storage directory"
+  fi
 else
   say "kill -9 jobmanager (no HA) at $(produced) written; last completed checkpoint $last_completed"
   kill -9 "$(cat "$ROOT/.local/$([[ "$FLINK_VERSION" == 1.20.3 ]] && echo flink || echo "flink-$FLINK_VERSION")/run/jobmanager.pid")"
@@ -192,11 +204,6 @@ done
 running_ms=$(($(date +%s%3N) - kill_ms))
 restored_jm="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.restored.id // "none"')"
 say "job running again $(secs $running_ms) s after the kill, restored from checkpoint $restored_jm"
-if [[ -n "${FLINK_HA:-}" ]]; then
-  "${CLUSTER[@]}" start-jobmanager $((3 - leader)) 2>>"$LOGS/cluster-start.log"
-  say "jobmanager-$((3 - leader)) restarted as the new standby"
-fi
-
 wait_produced $((RECORDS * 7 / 10))
 source_vertex="$(curl -sf -m 3 "$REST/jobs/$JOB" | jq -r '.vertices[0].id')"
 victim_tm="$(curl -sf -m 3 "$REST/jobs/$JOB/vertices/$source_vertex" | jq -r '.subtasks[0]["taskmanager-id"]')"
@@ -215,6 +222,10 @@ until restored_tm="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.lates
 done
 tm_running_ms=$(($(date +%s%3N) - tm_kill_ms))
 say "job running again $(secs $tm_running_ms) s after the TaskManager kill, restored from checkpoint $restored_tm"
+if [[ -n "${FLINK_HA:-}" ]]; then
+  "${CLUSTER[@]}" start-jobmanager $((3 - leader)) 2>>"$LOGS/cluster-start.log"
+  say "jobmanager-$((3 - leader)) restarted as the new standby"
+fi
 
 wait "$PRODUCER_PID" || fail "producer failed: $(tail -5 "$LOGS/producer-$STREAM.log")"
 PRODUCER_PID=""
@@ -279,7 +290,7 @@ else
 fi
 echo "restored after JM kill:    checkpoint $restored_jm (last completed before the kill: $last_completed)"
 echo "TaskManager kill:          taskmanager-$victim (kill -9, restarted 3 s later); job running after $(secs $tm_running_ms) s, restored from checkpoint $restored_tm; $completed checkpoints completed, last restore $restored_last"
-echo "enumerator state:          split parent finished in the store: $parent_finished; children stored: $children_stored of 2; exact counts and order => the parent was not read again and the children after it"
+echo "enumerator state:          split parent finished (checkpointed) before the JM kill; at the end: $parent_finished; children stored: $children_stored of 2; exact counts and order => the parent was not read again and the children after it"
 echo "store positions:           $snapshots snapshots every 0.5 s; moved backwards: $backwards; stored: $stored"
 [[ -n "$consumers" ]] && echo "EFO stream consumer:       ${consumers} (consumers named $APP-efo, their states)"
 echo "producing -> all counted:  $((done_time - produce_start)) s (JM kill to all counted: $((done_time - kill_time)) s); whole run: $((SECONDS - t0)) s"
