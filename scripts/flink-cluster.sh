@@ -150,8 +150,11 @@ start_jobmanager() { # [n]: jobmanager, or jobmanager-n of the HA cluster
   read -r -a jvm <<<"${params[0]}"
   read -r -a dyn <<<"${params[1]:-}"
   mapfile -t props < <(dynamic_props)
+  # Flink 2.x has no --executionMode: its parser stops at the unknown option and drops every -D after it
+  local mode=(--executionMode cluster)
+  [[ "$FLINK_VERSION" == 1.* ]] || mode=()
   spawn "$name" "${jvm[@]}" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
-    --configDir "$CONF" --executionMode cluster "${props[@]}" "${extra[@]}" "${dyn[@]}"
+    --configDir "$CONF" "${mode[@]}" "${props[@]}" "${extra[@]}" "${dyn[@]}"
   local deadline=$((SECONDS + START_TIMEOUT))
   until REST="$rest" rest_up; do
     our_pid "$name" >/dev/null || { tail -n 30 "$RUN/$name.log" "$RUN/$name.out" >&2 || true; die "the $name exited"; }

@@ -29,8 +29,10 @@ ha_props() { # the HA -D options every Flink process gets
 jm_rest_port() { echo $((REST_PORT + $1 - 1)); }
 jm_rpc_port() { echo $((6122 + $1)); }
 
-jm_props() { # n -> the -D options of jobmanager-n
-  printf '%s\n' -D "rest.port=$(jm_rest_port "$1")" -D "high-availability.jobmanager.port=$(jm_rpc_port "$1")"
+jm_props() { # n -> the -D options of jobmanager-n: Flink 1.20 takes the RPC port of an HA
+  # JobManager from high-availability.jobmanager.port, Flink 2.x from jobmanager.rpc.port
+  printf '%s\n' -D "rest.port=$(jm_rest_port "$1")" -D "high-availability.jobmanager.port=$(jm_rpc_port "$1")" \
+    -D "jobmanager.rpc.port=$(jm_rpc_port "$1")"
 }
 
 zk_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$ZK_PORT") 2>/dev/null; }
@@ -83,7 +85,7 @@ CFG
 
 zk_serving() { # the four-letter word srvr (over bash's /dev/tcp) answers with the server's mode
   local reply=""
-  exec 3<>"/dev/tcp/127.0.0.1/$ZK_PORT" 2>/dev/null || return 1
+  { exec 3<>"/dev/tcp/127.0.0.1/$ZK_PORT"; } 2>/dev/null || return 1
   printf 'srvr' >&3
   reply="$(timeout 2 cat <&3 || true)"
   exec 3>&- 3<&-
