@@ -56,7 +56,7 @@ CLUSTER=(bash scripts/flink-cluster.sh)
 t0=$SECONDS
 say() { printf '[ha %3ds] %s\n' "$((SECONDS - t0))" "$*"; }
 fail() { say "FAILED: $*"; exit 1; }
-psql_q() { PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d test -Atq -c "$1"; }
+source "$ROOT/scripts/lib/e2e-checks.sh"
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 secs() { printf '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); } # milliseconds -> seconds, one decimal
 
@@ -119,8 +119,23 @@ deadline=$((SECONDS + 90))
 until job_running "$REST"; do ((SECONDS < deadline)) || fail "job not running after 90 s"; sleep 0.5; done
 say "all tasks running"
 
+efo_consumers() { # the job's stream consumers: "ARN STATUS", comma-separated
+  kinesis_api ListStreamConsumers "{\"StreamARN\":\"$STREAM_ARN\"}" 2>/dev/null \
+    | jq -r --arg n "$APP-efo" '[.Consumers[]? | select(.ConsumerName == $n) | "\(.ConsumerARN) \(.ConsumerStatus)"] | join(",")'
+}
+if [[ -n "${HA_EFO:-}" ]]; then
+  STREAM_ARN="$(kinesis_api DescribeStreamSummary "{\"StreamName\":\"$STREAM\"}" | jq -r '.StreamDescriptionSummary.StreamARN')"
+  deadline=$((SECONDS + 30))
+  until [[ "$(efo_consumers)" == *" ACTIVE" ]]; do
+    ((SECONDS < deadline)) || fail "no ACTIVE stream consumer $APP-efo 30 s after the job started"
+    sleep 0.5
+  done
+  efo_first="$(efo_consumers)"
+  say "stream consumer: $efo_first"
+fi
 (
   while true; do
+    if [[ -n "${HA_EFO:-}" ]]; then efo_consumers >>"$LOGS/consumers-$STREAM.log"; fi
     psql_q "INSERT INTO ha_positions SELECT '$STREAM', clock_timestamp(), shard_id, sequence_number, coalesce(finished, false)
             FROM $STORE_TABLE WHERE namespace = '$APP-$STREAM'" 2>/dev/null || true
     sleep 0.5
@@ -130,7 +145,6 @@ MONITOR_PID=$!
 
 # --- 3. produce; split a shard; kill the leading JobManager; kill a TaskManager -----------------
 produced() { grep -o '[0-9,]* records written' "$LOGS/producer-$STREAM.log" 2>/dev/null | tail -1 | tr -d ', a-z' || true; }
-counted() { psql_q "SELECT coalesce(sum(records), 0) FROM e2e_counts WHERE run = '$STREAM'"; }
 wait_produced() { # n: until the producer wrote n records
   local p
   while p="$(produced)"; ((${p:-0} < $1)); do
@@ -169,7 +183,7 @@ done
 last_completed="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.completed.id // 0')"
 if [[ -n "${FLINK_HA:-}" ]]; then
   standby=$((3 - leader))
-  say "kill -9 jobmanager-$leader (leader) at $(produced) written, $(counted) counted; last completed checkpoint $last_completed"
+  say "kill -9 jobmanager-$leader (leader) at $(produced) written, $(counted "$STREAM") counted; last completed checkpoint $last_completed"
   "${CLUSTER[@]}" kill-jobmanager "$leader"
   if [[ "${HA_SABOTAGE:-}" == storage ]]; then # test of the test: the standby finds no job to recover
     rm -rf "$(dirname "$("${CLUSTER[@]}" lib)")/ha"/*
@@ -205,10 +219,7 @@ running_ms=$(($(date +%s%3N) - kill_ms))
 restored_jm="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.restored.id // "none"')"
 say "job running again $(secs $running_ms) s after the kill, restored from checkpoint $restored_jm"
 wait_produced $((RECORDS * 7 / 10))
-source_vertex="$(curl -sf -m 3 "$REST/jobs/$JOB" | jq -r '.vertices[0].id')"
-victim_tm="$(curl -sf -m 3 "$REST/jobs/$JOB/vertices/$source_vertex" | jq -r '.subtasks[0]["taskmanager-id"]')"
-victim="${victim_tm#tm-}"
-[[ "$victim" =~ ^[0-9]+$ ]] || fail "could not tell which TaskManager runs the source (got '$victim_tm')"
+victim="$(source_taskmanager "$REST" "$JOB")" || fail "no TaskManager to kill"
 say "kill -9 taskmanager-$victim (source subtask 0) at $(produced) written"
 "${CLUSTER[@]}" kill-taskmanager "$victim"
 tm_kill_ms=$(date +%s%3N)
@@ -232,15 +243,7 @@ PRODUCER_PID=""
 say "$(tail -1 "$LOGS/producer-$STREAM.log")"
 
 # --- 4. wait for the counts, then check ---------------------------------------------------------
-deadline=$((SECONDS + TIMEOUT))
-last=-1
-while true; do
-  n="$(counted)"
-  if ((n != last)); then say "counted $n of $RECORDS"; last=$n; fi
-  if ((n >= RECORDS)); then sleep 3; n="$(counted)"; break; fi
-  ((SECONDS < deadline)) || break
-  sleep 1
-done
+n="$(wait_counted "$STREAM" "$RECORDS" "$TIMEOUT")"
 done_time=$SECONDS
 sleep 2 # one more store mirror after the last checkpoint
 kill "$MONITOR_PID" 2>/dev/null || true
@@ -250,15 +253,7 @@ checkpoints="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" || echo '{}')"
 restored_last="$(jq -r '.latest.restored.id // "none"' <<<"$checkpoints")"
 completed="$(jq -r '.counts.completed // "?"' <<<"$checkpoints")"
 state="$(curl -sf -m 3 "$REST/jobs/$JOB" | jq -r '.state' 2>/dev/null || echo unknown)"
-mismatches="$(psql_q "
-  WITH expected AS (
-    SELECT 'c' || lpad((i % $CUSTOMERS)::text, 2, '0') AS customer, count(*) AS records, sum(i) AS id_sum
-    FROM generate_series(0, $RECORDS - 1) AS i GROUP BY 1),
-  actual AS (SELECT customer, records, id_sum FROM e2e_counts WHERE run = '$STREAM')
-  SELECT coalesce(e.customer, a.customer) || ': expected ' || coalesce(e.records, 0) || ' records (id sum '
-         || coalesce(e.id_sum, 0) || '), counted ' || coalesce(a.records, 0) || ' (id sum ' || coalesce(a.id_sum, 0) || ')'
-  FROM expected e FULL JOIN actual a ON a.customer = e.customer
-  WHERE e.records IS DISTINCT FROM a.records OR e.id_sum IS DISTINCT FROM a.id_sum")"
+mismatches="$(count_mismatches "$STREAM" "$RECORDS" "$CUSTOMERS")"
 out_of_order="$(psql_q "SELECT coalesce(sum(out_of_order), 0) FROM e2e_counts WHERE run = '$STREAM'")"
 snapshots="$(psql_q "SELECT count(DISTINCT t) FROM ha_positions WHERE run = '$STREAM'")"
 backwards="$(psql_q "
@@ -274,8 +269,9 @@ children_stored="$(psql_q "SELECT count(*) FROM $STORE_TABLE WHERE namespace = '
 retried="$(sed -n 's/.*; \([0-9]*\) retried).*/\1/p' "$LOGS/producer-$STREAM.log" | tail -1)"
 consumers=""
 if [[ -n "${HA_EFO:-}" ]]; then
-  arn="$(kinesis_api DescribeStreamSummary "{\"StreamName\":\"$STREAM\"}" | jq -r '.StreamDescriptionSummary.StreamARN')"
-  consumers="$(kinesis_api ListStreamConsumers "{\"StreamARN\":\"$arn\"}" | jq -r --arg n "$APP-efo" '[.Consumers[] | select(.ConsumerName == $n) | .ConsumerStatus] | "\(length) \(join(","))"')"
+  consumers="$(efo_consumers)"
+  efo_polls="$(grep -c '' "$LOGS/consumers-$STREAM.log" || true)"
+  efo_other="$(grep -cvxF "$efo_first" "$LOGS/consumers-$STREAM.log" || true)"
 fi
 
 echo
@@ -292,7 +288,7 @@ echo "restored after JM kill:    checkpoint $restored_jm (last completed before 
 echo "TaskManager kill:          taskmanager-$victim (kill -9, restarted 3 s later); job running after $(secs $tm_running_ms) s, restored from checkpoint $restored_tm; $completed checkpoints completed, last restore $restored_last"
 echo "enumerator state:          split parent finished (checkpointed) before the JM kill; at the end: $parent_finished; children stored: $children_stored of 2; exact counts and order => the parent was not read again and the children after it"
 echo "store positions:           $snapshots snapshots every 0.5 s; moved backwards: $backwards; stored: $stored"
-[[ -n "$consumers" ]] && echo "EFO stream consumer:       ${consumers} (consumers named $APP-efo, their states)"
+[[ -n "$consumers" ]] && echo "EFO stream consumer:       $consumers; the same as at the start: $([[ "$consumers" == "$efo_first" ]] && echo yes || echo NO); $efo_polls polls every 0.5 s, $efo_other showed anything else"
 echo "producing -> all counted:  $((done_time - produce_start)) s (JM kill to all counted: $((done_time - kill_time)) s); whole run: $((SECONDS - t0)) s"
 echo
 
@@ -304,5 +300,9 @@ if [[ -n "$mismatches" ]]; then echo "$mismatches" | sed 's/^/  /'; fail "counts
 ((snapshots > 0)) || fail "the store monitor saw no positions"
 [[ "$parent_finished" == t ]] || fail "the split parent $parent is not stored as finished"
 ((children_stored == 2)) || fail "only $children_stored of the 2 children have stored positions"
-if [[ -n "$consumers" ]]; then [[ "$consumers" == "1 ACTIVE" ]] || fail "expected one ACTIVE stream consumer $APP-efo, got: $consumers"; fi
+if [[ -n "$consumers" ]]; then
+  [[ "$consumers" == "$efo_first" && "$consumers" == *" ACTIVE" && "$consumers" != *,* ]] \
+    || fail "the stream consumer changed: at the start '$efo_first', at the end '$consumers'"
+  ((efo_other == 0)) || fail "$efo_other polls showed the stream consumer missing, doubled or not ACTIVE: $(sort -u "$LOGS/consumers-$STREAM.log" | tr '\n' ';')"
+fi
 say "PASSED: the job survived the JobManager and TaskManager kills with exact counts, in order, positions never backwards"

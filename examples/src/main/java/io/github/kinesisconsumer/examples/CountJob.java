@@ -1,9 +1,7 @@
 package io.github.kinesisconsumer.examples;
 
 import io.github.kinesisconsumer.kinesis.StartingPosition;
-import io.github.kinesisconsumer.source.KinesisSource;
 import io.github.kinesisconsumer.source.KinesisSourceBuilder;
-import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -67,15 +65,7 @@ public final class CountJob {
         boolean checkOrder = args.getBoolean("check-order", false);
         createTable(url, user, table);
         KinesisSourceBuilder<OrderEvent> source =
-                KinesisSource.<OrderEvent>builder()
-                        .streamName(stream)
-                        .appName(app)
-                        .clientSettings(Setup.kinesis(args))
-                        .checkpointStore(Setup.stores(args))
-                        .startingPosition(
-                                StartingPosition.fromStore(StartingPosition.trimHorizon()))
-                        .deserializer(KinesisDeserializationSchema.of(OrderEvent.jsonSchema()))
-                        .skipUndeserializableRecords();
+                Setup.orderSource(args, stream, app, StartingPosition.trimHorizon());
         if (args.has("efo")) {
             source.enhancedFanOut(args.get("efo", app));
         }
