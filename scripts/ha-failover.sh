@@ -136,7 +136,7 @@ fi
 (
   while true; do
     if [[ -n "${HA_EFO:-}" ]]; then efo_consumers >>"$LOGS/consumers-$STREAM.log"; fi
-    psql_q "INSERT INTO ha_positions SELECT '$STREAM', clock_timestamp(), shard_id, sequence_number, coalesce(finished, false)
+    psql_q "INSERT INTO ha_positions SELECT '$STREAM', now(), shard_id, sequence_number, coalesce(finished, false)
             FROM $STORE_TABLE WHERE namespace = '$APP-$STREAM'" 2>/dev/null || true
     sleep 0.5
   done
@@ -256,6 +256,7 @@ state="$(curl -sf -m 3 "$REST/jobs/$JOB" | jq -r '.state' 2>/dev/null || echo un
 mismatches="$(count_mismatches "$STREAM" "$RECORDS" "$CUSTOMERS")"
 out_of_order="$(psql_q "SELECT coalesce(sum(out_of_order), 0) FROM e2e_counts WHERE run = '$STREAM'")"
 snapshots="$(psql_q "SELECT count(DISTINCT t) FROM ha_positions WHERE run = '$STREAM'")"
+position_rows="$(psql_q "SELECT count(*) FROM ha_positions WHERE run = '$STREAM'")"
 backwards="$(psql_q "
   SELECT count(*) FROM (
     SELECT sequence_number, finished,
@@ -287,8 +288,8 @@ fi
 echo "restored after JM kill:    checkpoint $restored_jm (last completed before the kill: $last_completed)"
 echo "TaskManager kill:          taskmanager-$victim (kill -9, restarted 3 s later); job running after $(secs $tm_running_ms) s, restored from checkpoint $restored_tm; $completed checkpoints completed, last restore $restored_last"
 echo "enumerator state:          split parent finished (checkpointed) before the JM kill; at the end: $parent_finished; children stored: $children_stored of 2; exact counts and order => the parent was not read again and the children after it"
-echo "store positions:           $snapshots snapshots every 0.5 s; moved backwards: $backwards; stored: $stored"
-[[ -n "$consumers" ]] && echo "EFO stream consumer:       $consumers; the same as at the start: $([[ "$consumers" == "$efo_first" ]] && echo yes || echo NO); $efo_polls polls every 0.5 s, $efo_other showed anything else"
+echo "store positions:           $snapshots polls ($position_rows shard positions); moved backwards: $backwards; stored: $stored"
+[[ -n "$consumers" ]] && echo "EFO stream consumer:       $consumers; the same as at the start: $([[ "$consumers" == "$efo_first" ]] && echo yes || echo NO); $efo_polls polls, $efo_other showed anything else"
 echo "producing -> all counted:  $((done_time - produce_start)) s (JM kill to all counted: $((done_time - kill_time)) s); whole run: $((SECONDS - t0)) s"
 echo
 
