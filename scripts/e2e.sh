@@ -43,7 +43,7 @@ done
 t0=$SECONDS
 say() { printf '[e2e %3ds] %s\n' "$((SECONDS - t0))" "$*"; }
 fail() { say "FAILED: $*"; exit 1; }
-psql_q() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d test -Atq -c "$1"; }
+source "$ROOT/scripts/lib/e2e-checks.sh"
 
 STARTED_KINESALITE=0
 STARTED_CLUSTER=0
@@ -96,14 +96,11 @@ until all_running; do ((SECONDS < deadline)) || fail "job not running after 60 s
 say "all tasks running"
 
 # where the tasks run: the TaskManager that hosts source subtask 0 is the one to kill
+victim="$(source_taskmanager "$REST" "$JOB")" || fail "no TaskManager to kill"
 source_vertex="$(curl -sf "$REST/jobs/$JOB" | jq -r '.vertices[0].id')"
-victim_tm="$(curl -sf "$REST/jobs/$JOB/vertices/$source_vertex" | jq -r '.subtasks[0]["taskmanager-id"]')"
-victim="${victim_tm#tm-}"
-[[ "$victim" =~ ^[0-9]+$ ]] || fail "could not tell which TaskManager runs the source (got '$victim_tm')"
 say "source subtasks on: $(curl -sf "$REST/jobs/$JOB/vertices/$source_vertex" | jq -r '[.subtasks[]["taskmanager-id"]] | join(", ")')"
 
 # --- 3. produce, kill a TaskManager mid-run, restart it ---------------------------------------
-counted() { psql_q "SELECT coalesce(sum(records), 0) FROM e2e_counts WHERE run = '$STREAM'"; }
 say "producing $RECORDS records at $RATE/s to $STREAM ($SHARDS shards, kinesalite)"
 produce_start=$SECONDS
 examples/run.sh producer --stream "$STREAM" --endpoint "$KINESALITE" --cbor false \
@@ -112,7 +109,7 @@ PRODUCER_PID=$!
 
 deadline=$((SECONDS + 120))
 while true; do
-  n="$(counted)"
+  n="$(counted "$STREAM")"
   ((n >= KILL_AT)) && break
   ((SECONDS < deadline)) || fail "only $n records counted after 120 s"
   kill -0 "$PRODUCER_PID" 2>/dev/null || wait "$PRODUCER_PID" || fail "producer failed: $(tail -5 "$LOGS/producer-$STREAM.log")"
@@ -131,15 +128,7 @@ PRODUCER_PID=""
 say "producer done: $(tail -1 "$LOGS/producer-$STREAM.log")"
 
 # --- 4. wait for the counts, then check them exactly ----------------------------------------------
-deadline=$((SECONDS + TIMEOUT))
-last=-1
-while true; do
-  n="$(counted)"
-  if ((n != last)); then say "counted $n of $RECORDS"; last=$n; fi
-  if ((n >= RECORDS)); then sleep 3; n="$(counted)"; break; fi
-  ((SECONDS < deadline)) || break
-  sleep 1
-done
+n="$(wait_counted "$STREAM" "$RECORDS" "$TIMEOUT")"
 done_time=$SECONDS
 
 failures="$(curl -sf "$REST/jobs/$JOB/exceptions" | jq -r '.exceptionHistory.entries | length' 2>/dev/null || echo "?")"
@@ -148,15 +137,7 @@ restored="$(curl -sf "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.restored.id 
 completed="$(curl -sf "$REST/jobs/$JOB/checkpoints" | jq -r '.counts.completed // "?"')"
 state="$(curl -sf "$REST/jobs/$JOB" | jq -r '.state')"
 
-mismatches="$(psql_q "
-  WITH expected AS (
-    SELECT 'c' || lpad((i % $CUSTOMERS)::text, 2, '0') AS customer, count(*) AS records, sum(i) AS id_sum
-    FROM generate_series(0, $RECORDS - 1) AS i GROUP BY 1),
-  actual AS (SELECT customer, records, id_sum FROM e2e_counts WHERE run = '$STREAM')
-  SELECT coalesce(e.customer, a.customer) || ': expected ' || coalesce(e.records, 0) || ' records (id sum '
-         || coalesce(e.id_sum, 0) || '), counted ' || coalesce(a.records, 0) || ' (id sum ' || coalesce(a.id_sum, 0) || ')'
-  FROM expected e FULL JOIN actual a ON a.customer = e.customer
-  WHERE e.records IS DISTINCT FROM a.records OR e.id_sum IS DISTINCT FROM a.id_sum")"
+mismatches="$(count_mismatches "$STREAM" "$RECORDS" "$CUSTOMERS")"
 customers="$(psql_q "SELECT count(*) FROM e2e_counts WHERE run = '$STREAM'")"
 
 echo

@@ -10,12 +10,19 @@
 #   scripts/flink-cluster.sh stop                  stop the processes this script started
 #   scripts/flink-cluster.sh start-taskmanager N   (re)start TaskManager N
 #   scripts/flink-cluster.sh kill-taskmanager N    kill -9 TaskManager N (failure tests)
+#   FLINK_HA=zookeeper scripts/flink-cluster.sh start|stop|status|submit ...
+#                                                  high availability: also a ZooKeeper server on
+#                                                  127.0.0.1:2191 and two JobManagers (REST 8081, 8082)
+#   FLINK_HA=zookeeper scripts/flink-cluster.sh leader | kill-jobmanager N | start-jobmanager N
+#                                                  which JobManager leads; kill -9 or (re)start one
 #
 # Configuration: scripts/flink/conf (config.yaml, log4j.properties). Jars: .local/flink/lib (from
 # scripts/flink/pom.xml). Pid, log and .out files: .local/flink/run. Checkpoints and savepoints:
 # .local/flink/checkpoints, .local/flink/savepoints. Web UI and REST API: http://127.0.0.1:8081
 # ($FLINK_REST_PORT). The number of TaskManagers: $FLINK_TASKMANAGERS (2). Another Flink version
 # ($FLINK_VERSION other than 1.20.3) lives in .local/flink-$FLINK_VERSION; run one cluster at a time.
+# High availability (scripts/lib/flink-ha.sh): ZooKeeper from .local/zookeeper/lib, its data in
+# <run>/zookeeper, Flink's HA storage in <flink home>/ha.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,12 +36,18 @@ REST="http://127.0.0.1:$REST_PORT"
 TASKMANAGERS="${FLINK_TASKMANAGERS:-2}"
 START_TIMEOUT="${FLINK_START_TIMEOUT:-60}"
 JAVA_OPENS=(--add-opens java.base/java.util=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED)
+HA="${FLINK_HA:-}"
 
 log() { printf '%s\n' "flink-cluster.sh: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 command -v java >/dev/null || die "a JDK 11+ is required (java not found)"
 command -v curl >/dev/null || die "curl is required"
+case "$HA" in
+  "") ;;
+  zookeeper) source "$ROOT/scripts/lib/flink-ha.sh" ;;
+  *) die "FLINK_HA must be zookeeper or unset, not '$HA'" ;;
+esac
 
 # --- processes -------------------------------------------------------------------------------
 
@@ -71,7 +84,7 @@ spawn() { # name java-args... : detached java process, stdout to <name>.out, log
     exec setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidf" java \
       "${JAVA_OPENS[@]}" -Djava.net.preferIPv4Stack=true \
       -Dlog.file="$RUN/$name.log" -Dlog4j.configurationFile="file:$CONF/log4j.properties" \
-      -cp "$LIB/*" "$@" </dev/null >>"$RUN/$name.out" 2>&1
+      -cp "${SPAWN_CP:-$LIB/*}" "$@" </dev/null >>"$RUN/$name.out" 2>&1
   ) &
   for _ in $(seq 1 100); do [[ -s "$pidf" ]] && break; sleep 0.05; done
   [[ -s "$pidf" ]] || die "$name did not record its pid"
@@ -107,6 +120,7 @@ dynamic_props() { # the -D options every process gets
     -D "io.tmp.dirs=$FLINK_HOME/tmp" \
     -D "web.upload.dir=$FLINK_HOME/upload" \
     -D "rest.port=$REST_PORT"
+  if [[ -n "$HA" ]]; then ha_props; fi
 }
 
 resource_params() { # GET_TM_RESOURCE_PARAMS|GET_JM_RESOURCE_PARAMS -> two lines: JVM args, dynamic config
@@ -123,23 +137,31 @@ registered_tms() { curl -sf -m 2 "$REST/overview" 2>/dev/null | sed -n 's/.*"tas
 
 # --- commands --------------------------------------------------------------------------------
 
-start_jobmanager() {
-  if our_pid jobmanager >/dev/null; then log "jobmanager already running"; return; fi
-  if rest_up; then die "something already answers on $REST; set FLINK_REST_PORT"; fi
+start_jobmanager() { # [n]: jobmanager, or jobmanager-n of the HA cluster
+  local name=jobmanager rest="$REST" extra=()
+  if [[ -n "${1:-}" ]]; then
+    name="jobmanager-$1"; rest="http://127.0.0.1:$(jm_rest_port "$1")"
+    mapfile -t extra < <(jm_props "$1")
+  fi
+  if our_pid "$name" >/dev/null; then log "$name already running"; return; fi
+  if REST="$rest" rest_up; then die "something already answers on $rest; set FLINK_REST_PORT"; fi
   local params jvm dyn
   mapfile -t params < <(resource_params GET_JM_RESOURCE_PARAMS)
   read -r -a jvm <<<"${params[0]}"
   read -r -a dyn <<<"${params[1]:-}"
   mapfile -t props < <(dynamic_props)
-  spawn jobmanager "${jvm[@]}" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
-    --configDir "$CONF" --executionMode cluster "${props[@]}" "${dyn[@]}"
+  # Flink 2.x has no --executionMode: its parser stops at the unknown option and drops every -D after it
+  local mode=(--executionMode cluster)
+  [[ "$FLINK_VERSION" == 1.* ]] || mode=()
+  spawn "$name" "${jvm[@]}" org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+    --configDir "$CONF" "${mode[@]}" "${props[@]}" "${extra[@]}" "${dyn[@]}"
   local deadline=$((SECONDS + START_TIMEOUT))
-  until rest_up; do
-    our_pid jobmanager >/dev/null || { tail -n 30 "$RUN/jobmanager.log" "$RUN/jobmanager.out" >&2 || true; die "the jobmanager exited"; }
-    ((SECONDS < deadline)) || die "the jobmanager did not answer on $REST within ${START_TIMEOUT}s (see $RUN/jobmanager.log)"
+  until REST="$rest" rest_up; do
+    our_pid "$name" >/dev/null || { tail -n 30 "$RUN/$name.log" "$RUN/$name.out" >&2 || true; die "the $name exited"; }
+    ((SECONDS < deadline)) || die "the $name did not answer on $rest within ${START_TIMEOUT}s (see $RUN/$name.log)"
     sleep 0.3
   done
-  log "jobmanager up (pid $(our_pid jobmanager)); web UI and REST API at $REST"
+  log "$name up (pid $(our_pid "$name")); web UI and REST API at $rest"
 }
 
 start_taskmanager() { # n
@@ -168,7 +190,12 @@ wait_for_tms() { # count
 
 cmd_start() {
   ensure_lib
-  start_jobmanager
+  if [[ -n "$HA" ]]; then
+    start_zookeeper
+    for i in $(seq 1 "$JOBMANAGERS"); do start_jobmanager "$i"; done
+  else
+    start_jobmanager
+  fi
   for i in $(seq 1 "$TASKMANAGERS"); do start_taskmanager "$i"; done
   wait_for_tms "$TASKMANAGERS"
 }
@@ -181,15 +208,20 @@ cmd_stop() {
     stop_process "$name"
   done
   stop_process jobmanager
+  for f in "$RUN"/jobmanager-*.pid; do
+    [[ -e "$f" ]] && stop_process "$(basename "$f" .pid)"
+  done
+  stop_process zookeeper
 }
 
 cmd_status() {
   local f name pid
-  for f in "$RUN"/jobmanager.pid "$RUN"/taskmanager-*.pid; do
+  for f in "$RUN"/zookeeper.pid "$RUN"/jobmanager.pid "$RUN"/jobmanager-*.pid "$RUN"/taskmanager-*.pid; do
     [[ -e "$f" ]] || continue
     name="$(basename "$f" .pid)"
     if pid="$(our_pid "$name")"; then echo "$name  up (pid $pid)"; else echo "$name  down"; fi
   done
+  if [[ -n "$HA" ]]; then echo "leader: $(ha_leader 2>/dev/null && true || echo none)"; fi
   if rest_up; then
     echo "REST $REST: $(curl -sf -m 2 "$REST/overview")"
     curl -sf -m 2 "$REST/jobs/overview" | jq -r '.jobs[] | "job \(.jid)  \(.state)  \(.name)"' 2>/dev/null || true
@@ -227,6 +259,10 @@ cmd_submit() {
   echo "$jobid"
 }
 
+if [[ -n "$HA" && "${1:-}" =~ ^(status|submit)$ ]] && n="$(ha_leader)"; then
+  REST="http://127.0.0.1:$(jm_rest_port "$n")" # the leader's REST API
+fi
+
 case "${1:-}" in
   start) cmd_start ;;
   lib) ensure_lib; echo "$LIB" ;;
@@ -239,5 +275,17 @@ case "${1:-}" in
     pid="$(our_pid "taskmanager-$2")" || die "taskmanager-$2 is not running"
     kill -9 "$pid"
     log "killed taskmanager-$2 (pid $pid) with SIGKILL" ;;
-  *) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  leader)
+    [[ -n "$HA" ]] || die "leader needs FLINK_HA=zookeeper"
+    n="$(ha_leader)" || die "no JobManager leads (ZooKeeper on 127.0.0.1:$ZK_PORT)"
+    echo "$n $(jm_rest_port "$n")" ;;
+  start-jobmanager)
+    [[ -n "$HA" && "${2:-}" =~ ^[0-9]+$ ]] || die "usage: FLINK_HA=zookeeper start-jobmanager N"
+    ensure_lib; start_jobmanager "$2" ;;
+  kill-jobmanager)
+    [[ -n "$HA" && "${2:-}" =~ ^[0-9]+$ ]] || die "usage: FLINK_HA=zookeeper kill-jobmanager N"
+    pid="$(our_pid "jobmanager-$2")" || die "jobmanager-$2 is not running"
+    kill -9 "$pid"
+    log "killed jobmanager-$2 (pid $pid) with SIGKILL" ;;
+  *) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -1,8 +1,7 @@
 package io.github.kinesisconsumer.examples;
 
 import io.github.kinesisconsumer.kinesis.StartingPosition;
-import io.github.kinesisconsumer.source.KinesisSource;
-import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
+import io.github.kinesisconsumer.source.KinesisSourceBuilder;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -10,7 +9,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.java.tuple.Tuple3;
+import org.apache.flink.api.java.tuple.Tuple4;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -36,10 +35,14 @@ import java.util.Map;
  * <pre>
  * CountJob --stream S --app A [--store postgres|...] [--results-url jdbc:postgresql://127.0.0.1:5432/test]
  *          [--results-table e2e_counts] [--run ID] [--parallelism 2] [--checkpoint-interval 1s]
- *          [--endpoint URL] [--cbor false]
+ *          [--endpoint URL] [--cbor false] [--check-order] [--efo CONSUMER]
  * </pre>
  *
- * <p>Rows: {@code (run, customer, records, id_sum, updated)}, keyed by {@code (run, customer)}.
+ * <p>Rows: {@code (run, customer, records, id_sum, out_of_order, updated)}, keyed by {@code (run,
+ * customer)}. With {@code --check-order} (for events written with {@code Producer --partition-key
+ * customer}), {@code out_of_order} counts the events whose order number was not above the last one
+ * counted for the customer; the last number is keyed state too, so it is exact across failures.
+ * {@code --efo CONSUMER} reads by enhanced fan-out through that stream consumer.
  */
 public final class CountJob {
 
@@ -59,28 +62,21 @@ public final class CountJob {
             throw new IllegalArgumentException("--results-table must be a plain identifier");
         }
         String run = args.get("run", stream);
+        boolean checkOrder = args.getBoolean("check-order", false);
         createTable(url, user, table);
+        KinesisSourceBuilder<OrderEvent> source =
+                Setup.orderSource(args, stream, app, StartingPosition.trimHorizon());
+        if (args.has("efo")) {
+            source.enhancedFanOut(args.get("efo", app));
+        }
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(args.getInt("parallelism", 2));
         env.enableCheckpointing(
                 args.getDuration("checkpoint-interval", Duration.ofSeconds(1)).toMillis());
-        env.fromSource(
-                        KinesisSource.<OrderEvent>builder()
-                                .streamName(stream)
-                                .appName(app)
-                                .clientSettings(Setup.kinesis(args))
-                                .checkpointStore(Setup.stores(args))
-                                .startingPosition(
-                                        StartingPosition.fromStore(StartingPosition.trimHorizon()))
-                                .deserializer(
-                                        KinesisDeserializationSchema.of(OrderEvent.jsonSchema()))
-                                .skipUndeserializableRecords()
-                                .build(),
-                        WatermarkStrategy.noWatermarks(),
-                        "kinesis: " + stream)
+        env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kinesis: " + stream)
                 .keyBy(order -> order.customer)
-                .process(new CountPerCustomer())
+                .process(new CountPerCustomer(checkOrder))
                 .name("count per customer")
                 .sinkTo(new UpsertSink(url, user, table, run))
                 .name("upsert into " + table);
@@ -96,6 +92,10 @@ public final class CountJob {
                             + " (run text NOT NULL, customer text NOT NULL, records bigint NOT"
                             + " NULL, id_sum bigint NOT NULL, updated timestamptz NOT NULL,"
                             + " PRIMARY KEY (run, customer))");
+            s.execute(
+                    "ALTER TABLE "
+                            + table
+                            + " ADD COLUMN IF NOT EXISTS out_of_order bigint NOT NULL DEFAULT 0");
         }
     }
 
@@ -113,31 +113,55 @@ public final class CountJob {
         return DriverManager.getConnection(url, user, null);
     }
 
-    /** (customer, records, sum of order numbers) after each record. */
+    /** (customer, records, sum of order numbers, out-of-order events) after each record. */
     static final class CountPerCustomer
-            extends KeyedProcessFunction<String, OrderEvent, Tuple3<String, Long, Long>> {
+            extends KeyedProcessFunction<String, OrderEvent, Tuple4<String, Long, Long, Long>> {
         private static final long serialVersionUID = 1L;
+        private final boolean checkOrder;
         private transient ValueState<Long> records;
         private transient ValueState<Long> idSum;
+        private transient ValueState<Long> lastNumber;
+        private transient ValueState<Long> outOfOrder;
+
+        CountPerCustomer(boolean checkOrder) {
+            this.checkOrder = checkOrder;
+        }
 
         @Override
         public void open(OpenContext openContext) {
             records =
                     getRuntimeContext().getState(new ValueStateDescriptor<>("records", Types.LONG));
             idSum = getRuntimeContext().getState(new ValueStateDescriptor<>("id-sum", Types.LONG));
+            lastNumber =
+                    getRuntimeContext()
+                            .getState(new ValueStateDescriptor<>("last-number", Types.LONG));
+            outOfOrder =
+                    getRuntimeContext()
+                            .getState(new ValueStateDescriptor<>("out-of-order", Types.LONG));
         }
 
         @Override
         public void processElement(
-                OrderEvent order, Context ctx, Collector<Tuple3<String, Long, Long>> out)
+                OrderEvent order, Context ctx, Collector<Tuple4<String, Long, Long, Long>> out)
                 throws IOException {
             Long n = records.value();
             Long sum = idSum.value();
+            long number = order.number();
             long newN = (n == null ? 0 : n) + 1;
-            long newSum = (sum == null ? 0 : sum) + order.number();
+            long newSum = (sum == null ? 0 : sum) + number;
             records.update(newN);
             idSum.update(newSum);
-            out.collect(Tuple3.of(order.customer, newN, newSum));
+            long late = outOfOrder.value() == null ? 0 : outOfOrder.value();
+            if (checkOrder) {
+                Long last = lastNumber.value();
+                if (last != null && number <= last) {
+                    late++;
+                    outOfOrder.update(late);
+                } else {
+                    lastNumber.update(number);
+                }
+            }
+            out.collect(Tuple4.of(order.customer, newN, newSum, late));
         }
     }
 
@@ -145,7 +169,7 @@ public final class CountJob {
      * Keeps the latest value per customer and upserts the changed ones in one transaction when
      * Flink flushes the writer (before each checkpoint and at the end of input).
      */
-    static final class UpsertSink extends WriterSink<Tuple3<String, Long, Long>> {
+    static final class UpsertSink extends WriterSink<Tuple4<String, Long, Long, Long>> {
         private static final long serialVersionUID = 1L;
         private final String url;
         private final String user;
@@ -160,17 +184,17 @@ public final class CountJob {
         }
 
         @Override
-        SinkWriter<Tuple3<String, Long, Long>> newWriter() {
+        SinkWriter<Tuple4<String, Long, Long, Long>> newWriter() {
             return new Writer();
         }
 
-        private final class Writer implements SinkWriter<Tuple3<String, Long, Long>> {
+        private final class Writer implements SinkWriter<Tuple4<String, Long, Long, Long>> {
             private final Map<String, long[]> changed = new HashMap<>();
             private Connection connection;
 
             @Override
-            public void write(Tuple3<String, Long, Long> value, Context context) {
-                changed.put(value.f0, new long[] {value.f1, value.f2});
+            public void write(Tuple4<String, Long, Long, Long> value, Context context) {
+                changed.put(value.f0, new long[] {value.f1, value.f2, value.f3});
             }
 
             @Override
@@ -187,16 +211,20 @@ public final class CountJob {
                             connection.prepareStatement(
                                     "INSERT INTO "
                                             + table
-                                            + " (run, customer, records, id_sum, updated)"
-                                            + " VALUES (?, ?, ?, ?, now())"
+                                            + " (run, customer, records, id_sum,"
+                                            + " out_of_order, updated)"
+                                            + " VALUES (?, ?, ?, ?, ?, now())"
                                             + " ON CONFLICT (run, customer) DO UPDATE SET"
                                             + " records = EXCLUDED.records,"
-                                            + " id_sum = EXCLUDED.id_sum, updated = now()")) {
+                                            + " id_sum = EXCLUDED.id_sum,"
+                                            + " out_of_order = EXCLUDED.out_of_order,"
+                                            + " updated = now()")) {
                         for (Map.Entry<String, long[]> e : changed.entrySet()) {
                             ps.setString(1, run);
                             ps.setString(2, e.getKey());
                             ps.setLong(3, e.getValue()[0]);
                             ps.setLong(4, e.getValue()[1]);
+                            ps.setLong(5, e.getValue()[2]);
                             ps.addBatch();
                         }
                         ps.executeBatch();

@@ -3,7 +3,6 @@ package io.github.kinesisconsumer.examples;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.KinesisSource;
 import io.github.kinesisconsumer.source.KinesisSourceBuilder;
-import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -90,15 +89,7 @@ public final class OrderWindowJob {
                 args.get("start", "trim-horizon").startsWith("latest")
                         ? StartingPosition.latest()
                         : StartingPosition.trimHorizon();
-        KinesisSourceBuilder<OrderEvent> builder =
-                KinesisSource.<OrderEvent>builder()
-                        .streamName(stream)
-                        .appName(app)
-                        .clientSettings(Setup.kinesis(args))
-                        .checkpointStore(Setup.stores(args))
-                        .startingPosition(StartingPosition.fromStore(fallback))
-                        .deserializer(KinesisDeserializationSchema.of(OrderEvent.jsonSchema()))
-                        .skipUndeserializableRecords();
+        KinesisSourceBuilder<OrderEvent> builder = Setup.orderSource(args, stream, app, fallback);
         if (bounded) {
             builder.boundedAtJobStart();
         } else if (args.has("run-for")) {

@@ -21,13 +21,17 @@ import java.util.concurrent.CompletionException;
  *
  * <pre>
  * Producer --stream orders [--create-stream 4 [--create-only]] [--count 2000 | --count 0 (steady)]
- *          [--rate 500] [--customers 20] [--first-id 0] [--endpoint URL] [--cbor false]
+ *          [--rate 500] [--customers 20] [--first-id 0] [--partition-key order|customer]
+ *          [--endpoint URL] [--cbor false]
  * </pre>
  *
  * <p>{@code --rate} is records per second (0: as fast as the stream takes them). Events are
  * numbered from {@code --first-id}; event {@code n} has order id {@code o-n} and customer {@code
  * c(n mod customers)}, so a run can be checked exactly afterwards. Prints its progress every second
- * and {@code producer: wrote N records} at the end.
+ * and {@code producer: wrote N records} at the end. With {@code --partition-key customer} the
+ * customer is the partition key, so one customer's events go to one shard (or, after a reshard, to
+ * its child) in increasing order, which a reader can check ({@code CountJob --check-order}), unless
+ * a throttled entry had to be retried: the final line then says how many were.
  */
 public final class Producer {
 
@@ -46,6 +50,12 @@ public final class Producer {
         long rate = args.getLong("rate", 1_000);
         int customers = args.getInt("customers", 20);
         long firstId = args.getLong("first-id", 0);
+        String partitionKey = args.get("partition-key", "order");
+        if (!partitionKey.equals("order") && !partitionKey.equals("customer")) {
+            throw new IllegalArgumentException(
+                    "--partition-key must be order or customer, not '" + partitionKey + "'");
+        }
+        boolean byCustomer = partitionKey.equals("customer");
         ClientSettings settings = Setup.kinesis(args);
         try (KinesisAsyncClient client = settings.createAsyncClient()) {
             if (args.has("create-stream")) {
@@ -55,6 +65,7 @@ public final class Producer {
                 }
             }
             long written = 0;
+            long retried = 0;
             long startNanos = System.nanoTime();
             long lastReport = startNanos;
             long lastReportCount = 0;
@@ -74,11 +85,11 @@ public final class Producer {
                     OrderEvent e = OrderEvent.numbered(firstId + written + i, customers, now);
                     batch.add(
                             PutRecordsRequestEntry.builder()
-                                    .partitionKey(e.orderId)
+                                    .partitionKey(byCustomer ? e.customer : e.orderId)
                                     .data(SdkBytes.fromByteArrayUnsafe(e.toJson()))
                                     .build());
                 }
-                put(client, stream, batch);
+                retried += put(client, stream, batch);
                 written += size;
                 long t = System.nanoTime();
                 if (t - lastReport >= 1_000_000_000L) {
@@ -93,8 +104,9 @@ public final class Producer {
             }
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             System.out.printf(
-                    "producer: wrote %d records to stream %s in %.1f s (ids o-%d .. o-%d)%n",
-                    written, stream, seconds, firstId, firstId + written - 1);
+                    "producer: wrote %d records to stream %s in %.1f s (ids o-%d .. o-%d; %d"
+                            + " retried)%n",
+                    written, stream, seconds, firstId, firstId + written - 1, retried);
             return written;
         }
     }
@@ -124,10 +136,14 @@ public final class Producer {
         }
     }
 
-    /** PutRecords, retrying the entries that failed (throttling) with a growing pause. */
-    private static void put(
+    /**
+     * PutRecords, retrying the entries that failed (throttling) with a growing pause; returns the
+     * number of entries retried (a retried event can land behind a later one of its key).
+     */
+    private static long put(
             KinesisAsyncClient client, String stream, List<PutRecordsRequestEntry> entries)
             throws InterruptedException {
+        long retried = 0;
         long pauseMillis = 50;
         while (!entries.isEmpty()) {
             List<PutRecordsRequestEntry> request = entries;
@@ -139,7 +155,7 @@ public final class Producer {
                                             .build())
                             .join();
             if (response.failedRecordCount() == null || response.failedRecordCount() == 0) {
-                return;
+                return retried;
             }
             List<PutRecordsRequestEntry> failed = new ArrayList<>();
             List<PutRecordsResultEntry> results = response.records();
@@ -149,8 +165,10 @@ public final class Producer {
                 }
             }
             entries = failed;
+            retried += failed.size();
             Thread.sleep(pauseMillis);
             pauseMillis = Math.min(2_000, pauseMillis * 2);
         }
+        return retried;
     }
 }

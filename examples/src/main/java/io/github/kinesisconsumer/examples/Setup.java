@@ -2,6 +2,10 @@ package io.github.kinesisconsumer.examples;
 
 import io.github.kinesisconsumer.kinesis.ClientSettings;
 import io.github.kinesisconsumer.kinesis.Credentials;
+import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.source.KinesisSource;
+import io.github.kinesisconsumer.source.KinesisSourceBuilder;
+import io.github.kinesisconsumer.source.reader.deserializer.KinesisDeserializationSchema;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointKey;
 import io.github.kinesisconsumer.store.CheckpointStore;
@@ -54,6 +58,22 @@ final class Setup {
                 .credentials(Credentials.basic("local", "local"))
                 .cborEnabled(cbor)
                 .build();
+    }
+
+    /**
+     * The jobs' source of order events (JSON, undecodable records skipped): each shard from its
+     * stored position, else from {@code fallback}.
+     */
+    static KinesisSourceBuilder<OrderEvent> orderSource(
+            Args args, String stream, String app, StartingPosition fallback) {
+        return KinesisSource.<OrderEvent>builder()
+                .streamName(stream)
+                .appName(app)
+                .clientSettings(kinesis(args))
+                .checkpointStore(stores(args))
+                .startingPosition(StartingPosition.fromStore(fallback))
+                .deserializer(KinesisDeserializationSchema.of(OrderEvent.jsonSchema()))
+                .skipUndeserializableRecords();
     }
 
     /** A serializable recipe for the store chosen with {@code --store}. */
