@@ -9,12 +9,13 @@ import java.util.List;
 /**
  * Lets a MiniCluster forget a TaskManager it terminated. MiniCluster keeps every TaskExecutor it
  * started in a list, terminated or not (its index is the argument of {@code terminateTaskManager}),
- * and a terminated TaskExecutor still holds its tasks, their state and its network stack: about 1.3
- * MB of heap per kill, which a soak that kills a TaskManager every minute would count as a leak
- * although a killed TaskManager process frees everything. After {@link #forget}, index 0 is always
- * the oldest live TaskManager. Reads MiniCluster's private field {@code taskManagers}; where it is
- * missing, nothing is forgotten and the heap figures include the dead TaskManagers (said once on
- * standard output).
+ * and a terminated TaskExecutor keeps heap and threads reachable: a job without Kinesis, killed 11
+ * times, grew from 35 to 40 MB of heap after GC and from 82 to 108 threads; with {@link #forget}
+ * after each kill it stayed at 35-36 MB and 68-74 threads. A killed TaskManager process frees
+ * everything, so a soak must not count this. After {@link #forget}, index 0 is always the oldest
+ * live TaskManager. Reads MiniCluster's private fields {@code taskManagers} and {@code lock}; where
+ * they are missing, nothing is forgotten and the heap figures include the dead TaskManagers (said
+ * once on standard output).
  */
 final class TerminatedTaskManagers {
 
