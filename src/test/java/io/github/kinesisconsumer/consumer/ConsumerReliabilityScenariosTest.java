@@ -1,10 +1,9 @@
 package io.github.kinesisconsumer.consumer;
 
 import io.github.kinesisconsumer.store.Checkpoint;
-import io.github.kinesisconsumer.store.CheckpointStore;
 import io.github.kinesisconsumer.store.CheckpointStoreException;
-import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.LocalPostgres;
 import io.github.kinesisconsumer.testing.StoreWatcher;
 import io.github.kinesisconsumer.testing.TcpProxy;
 import io.github.kinesisconsumer.testing.TestStream;
@@ -49,13 +48,22 @@ class ConsumerReliabilityScenariosTest {
         String app = "s5-consumer-" + UUID.randomUUID();
         long start = System.nanoTime();
         Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
-        try (TcpProxy pg = new TcpProxy("127.0.0.1", pgPort());
+        try (TcpProxy pg = new TcpProxy("127.0.0.1", LocalPostgres.port());
                 StoreWatcher watcher =
-                        StoreWatcher.start(postgres(pgPort()), app, stream.name(), 200)) {
+                        StoreWatcher.start(
+                                LocalPostgres.store(
+                                        LocalPostgres.port(), "kc_reliability_consumer"),
+                                app,
+                                stream.name(),
+                                200)) {
             List<WrittenRecord> written = new ArrayList<>(put(stream, 10_000, "a-"));
             // 15 attempts back off for at least 23 s in all (100 ms doubling to 5 s, jittered)
             KinesisConsumer c =
-                    consumer(KINESALITE.clientSettings(), stream.name(), app, postgres(pg.port()))
+                    consumer(
+                                    KINESALITE.clientSettings(),
+                                    stream.name(),
+                                    app,
+                                    LocalPostgres.store(pg.port(), "kc_reliability_consumer"))
                             .checkpointAttempts(15)
                             .build();
             CompletableFuture<Void> scan = inBackground(() -> c.scan(r -> record(seen, r)));
@@ -98,12 +106,21 @@ class ConsumerReliabilityScenariosTest {
         long start = System.nanoTime();
         Map<String, AtomicInteger> firstRun = new ConcurrentHashMap<>();
         Map<String, AtomicInteger> secondRun = new ConcurrentHashMap<>();
-        try (TcpProxy pg = new TcpProxy("127.0.0.1", pgPort());
+        try (TcpProxy pg = new TcpProxy("127.0.0.1", LocalPostgres.port());
                 StoreWatcher watcher =
-                        StoreWatcher.start(postgres(pgPort()), app, stream.name(), 100)) {
+                        StoreWatcher.start(
+                                LocalPostgres.store(
+                                        LocalPostgres.port(), "kc_reliability_consumer"),
+                                app,
+                                stream.name(),
+                                100)) {
             List<WrittenRecord> written = new ArrayList<>(put(stream, 10_000, "a-"));
             KinesisConsumer c =
-                    consumer(KINESALITE.clientSettings(), stream.name(), app, postgres(pg.port()))
+                    consumer(
+                                    KINESALITE.clientSettings(),
+                                    stream.name(),
+                                    app,
+                                    LocalPostgres.store(pg.port(), "kc_reliability_consumer"))
                             .checkpointAttempts(4)
                             .build();
             CompletableFuture<Void> scan = inBackground(() -> c.scan(r -> record(firstRun, r)));
@@ -138,7 +155,12 @@ class ConsumerReliabilityScenariosTest {
                 }
             }
             KinesisConsumer resumed =
-                    consumer(KINESALITE.clientSettings(), stream.name(), app, postgres(pgPort()))
+                    consumer(
+                                    KINESALITE.clientSettings(),
+                                    stream.name(),
+                                    app,
+                                    LocalPostgres.store(
+                                            LocalPostgres.port(), "kc_reliability_consumer"))
                             .build();
             CompletableFuture<Void> scan2 =
                     inBackground(() -> resumed.scan(r -> record(secondRun, r)));
@@ -210,23 +232,6 @@ class ConsumerReliabilityScenariosTest {
         Map<String, String> out = new ConcurrentHashMap<>();
         watcher.latest().forEach((shard, c) -> out.put(shard, c.sequenceNumber()));
         return out;
-    }
-
-    private static int pgPort() {
-        String port = System.getenv("KC_PG_PORT");
-        return port == null || port.isEmpty() ? 5432 : Integer.parseInt(port);
-    }
-
-    private static CheckpointStore postgres(int port) {
-        return PostgresCheckpointStore.builder()
-                .jdbcUrl(
-                        "jdbc:postgresql://127.0.0.1:"
-                                + port
-                                + "/test?connectTimeout=3&socketTimeout=3")
-                .user("postgres")
-                .tableName("kc_reliability_consumer")
-                .createTable(true)
-                .build();
     }
 
     /** Written records against delivered ones, by payload. */

@@ -4,12 +4,12 @@ import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.ScenarioJob.Outcome;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
-import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.testing.Await;
 import io.github.kinesisconsumer.testing.FaultProxy;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesaliteProcess;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.LocalPostgres;
 import io.github.kinesisconsumer.testing.Restarts;
 import io.github.kinesisconsumer.testing.StoreWatcher;
 import io.github.kinesisconsumer.testing.TcpProxy;
@@ -89,11 +89,16 @@ class ChaosSoakTest {
         String app = "chaos-soak-" + UUID.randomUUID();
         long start = System.nanoTime();
         try (FaultProxy kinesis = FaultProxy.start(KINESIS.emulator().endpoint());
-                TcpProxy pg = new TcpProxy("127.0.0.1", pgPort());
+                TcpProxy pg = new TcpProxy("127.0.0.1", LocalPostgres.port());
                 StoreWatcher watcher =
-                        StoreWatcher.start(postgres(pgPort()).create(), app, stream.name(), 500)) {
+                        StoreWatcher.start(
+                                LocalPostgres.store(LocalPostgres.port(), "kc_soak"),
+                                app,
+                                stream.name(),
+                                500)) {
             int port = pg.port();
-            JobClient job = startJob(stream, app, kinesis, () -> postgres(port).create());
+            JobClient job =
+                    startJob(stream, app, kinesis, () -> LocalPostgres.store(port, "kc_soak"));
             SteadyWriter writer = new SteadyWriter(stream, rate);
             writer.start();
             List<long[]> samples = new ArrayList<>();
@@ -303,23 +308,5 @@ class ChaosSoakTest {
             max = Math.max(max, ((Number) ((Gauge<?>) m).getValue()).longValue());
         }
         return max;
-    }
-
-    private static int pgPort() {
-        String port = System.getenv("KC_PG_PORT");
-        return port == null || port.isEmpty() ? 5432 : Integer.parseInt(port);
-    }
-
-    private static CheckpointStoreFactory postgres(int port) {
-        return () ->
-                PostgresCheckpointStore.builder()
-                        .jdbcUrl(
-                                "jdbc:postgresql://127.0.0.1:"
-                                        + port
-                                        + "/test?connectTimeout=3&socketTimeout=3")
-                        .user("postgres")
-                        .tableName("kc_soak")
-                        .createTable(true)
-                        .build();
     }
 }

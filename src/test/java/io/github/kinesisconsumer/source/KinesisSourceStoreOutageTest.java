@@ -6,6 +6,7 @@ import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.LocalPostgres;
 import io.github.kinesisconsumer.testing.TcpProxy;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
@@ -61,17 +62,7 @@ class KinesisSourceStoreOutageTest {
         List<WrittenRecord> written = new ArrayList<>(stream.putSequential(1_000, 20));
         try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432)) {
             int port = proxy.port();
-            CheckpointStoreFactory viaProxy =
-                    () ->
-                            PostgresCheckpointStore.builder()
-                                    .jdbcUrl(
-                                            "jdbc:postgresql://127.0.0.1:"
-                                                    + port
-                                                    + "/test?connectTimeout=3&socketTimeout=3")
-                                    .user("postgres")
-                                    .tableName("kc_flink_outage")
-                                    .createTable(true)
-                                    .build();
+            CheckpointStoreFactory viaProxy = () -> LocalPostgres.store(port, "kc_flink_outage");
             JobClient job = StoreJobs.start(KINESIS.clientSettings(), stream.name(), app, viaProxy);
             waitFor(() -> Emitted.ENTRIES.size() >= 1_000, "first 1,000 records");
             waitFor(() -> !readStore(viaProxy, app, stream).isEmpty(), "a first mirror");

@@ -4,7 +4,6 @@ import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.ScenarioJob.Outcome;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
-import io.github.kinesisconsumer.store.jdbc.PostgresCheckpointStore;
 import io.github.kinesisconsumer.testing.Await;
 import io.github.kinesisconsumer.testing.Fault;
 import io.github.kinesisconsumer.testing.FaultProxy;
@@ -12,6 +11,7 @@ import io.github.kinesisconsumer.testing.FaultRule;
 import io.github.kinesisconsumer.testing.FlinkCluster;
 import io.github.kinesisconsumer.testing.KinesaliteProcess;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
+import io.github.kinesisconsumer.testing.LocalPostgres;
 import io.github.kinesisconsumer.testing.StoreWatcher;
 import io.github.kinesisconsumer.testing.TcpProxy;
 import io.github.kinesisconsumer.testing.TestStream;
@@ -264,11 +264,15 @@ class ReliabilityScenariosTest {
         TestStream stream = KINESALITE.createStream(4);
         String app = "reliability-s5-" + UUID.randomUUID();
         long start = System.nanoTime();
-        try (TcpProxy pg = new TcpProxy("127.0.0.1", pgPort());
+        try (TcpProxy pg = new TcpProxy("127.0.0.1", LocalPostgres.port());
                 StoreWatcher watcher =
-                        StoreWatcher.start(postgres(pgPort()).create(), app, stream.name(), 200)) {
+                        StoreWatcher.start(
+                                LocalPostgres.store(LocalPostgres.port(), "kc_reliability"),
+                                app,
+                                stream.name(),
+                                200)) {
             int port = pg.port();
-            CheckpointStoreFactory viaProxy = () -> postgres(port).create();
+            CheckpointStoreFactory viaProxy = () -> LocalPostgres.store(port, "kc_reliability");
             JobClient job =
                     ScenarioJob.start(
                             "s5",
@@ -334,24 +338,6 @@ class ReliabilityScenariosTest {
         Map<String, String> out = new HashMap<>();
         stored.forEach((shard, c) -> out.put(shard, c.sequenceNumber()));
         return out;
-    }
-
-    private static int pgPort() {
-        String port = System.getenv("KC_PG_PORT");
-        return port == null || port.isEmpty() ? 5432 : Integer.parseInt(port);
-    }
-
-    private static CheckpointStoreFactory postgres(int port) {
-        return () ->
-                PostgresCheckpointStore.builder()
-                        .jdbcUrl(
-                                "jdbc:postgresql://127.0.0.1:"
-                                        + port
-                                        + "/test?connectTimeout=3&socketTimeout=3")
-                        .user("postgres")
-                        .tableName("kc_reliability")
-                        .createTable(true)
-                        .build();
     }
 
     private static long mirrorFailures(JobClient job) {
