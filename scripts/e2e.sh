@@ -67,7 +67,7 @@ bash scripts/services.sh start kinesalite postgres
 if [[ -z "${E2E_SKIP_BUILD:-}" || ! -f "$JAR" ]]; then
   say "building the library and the examples jar"
   mvn -q -B -ntp "${LINE_PROFILE[@]}" install -DskipTests -Dspotless.check.skip=true
-  mvn -q -B -ntp "${LINE_PROFILE[@]}" -f examples/pom.xml package -DskipTests
+  mvn -q -B -ntp "${LINE_PROFILE[@]}" -f examples/pom.xml clean package -DskipTests # clean: else the shade plugin re-shades its own jar and keeps the old library classes
 fi
 [[ -f "$JAR" ]] || fail "no examples jar at $JAR"
 

@@ -27,6 +27,18 @@
 #                                                           # after the kill: must fail
 #   HA_NO_HA=1 scripts/ha-failover.sh                       # the same without HA: must fail (the
 #                                                           # JobManager kill loses the job)
+#   HA_BOUNDED=1 scripts/ha-failover.sh                     # bounded mode, see below
+#
+# HA_BOUNDED=1: the bounded stop time across the failover. Writes a backlog of $HA_BACKLOG (3000)
+# events, then submits CountJob --bounded-at-job-start (the stop time is pinned when the job first
+# starts and kept in the enumerator's state), paced by --max-records-per-second $HA_PACE (40) per
+# subtask so that the backlog takes ~40 s to read. Once the job runs and a checkpoint completed, it
+# splits shard 0 and writes $HA_LATER (1000) more events (numbered after the backlog), then kills the
+# leading JobManager with kill -9 while the backlog is still being read. The split parent finishes
+# only after the failover, so its children are discovered by the restored enumerator: they hold only
+# later events, and a restored enumerator that pinned a new stop time would count them. Checks: the
+# job reaches FINISHED; the counts and order-number sums per customer equal exactly the backlog's;
+# 0 out of order; the restored checkpoint; no stored position moved backwards.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -36,9 +48,14 @@ RATE="${HA_RATE:-200}"
 SHARDS="${HA_SHARDS:-2}"
 CUSTOMERS=20
 TIMEOUT="${HA_TIMEOUT:-180}"             # seconds for the counts to be complete after the producer
+BOUNDED="${HA_BOUNDED:-}"
+BACKLOG="${HA_BACKLOG:-3000}"            # bounded mode: events before the job starts (counted)
+LATER="${HA_LATER:-1000}"                # bounded mode: events after the first checkpoint (not counted)
+PACE="${HA_PACE:-40}"                    # bounded mode: events per second and subtask
 PG_PORT="${KC_PG_PORT:-5432}"
 export FLINK_VERSION="${FLINK_VERSION:-1.20.3}"
 if [[ -z "${HA_NO_HA:-}" ]]; then export FLINK_HA=zookeeper; else unset FLINK_HA; fi
+[[ -n "$BOUNDED" && -n "${HA_NO_HA:-}${HA_EFO:-}${HA_SABOTAGE:-}" ]] && { echo "HA_BOUNDED runs with HA only, without EFO or sabotage" >&2; exit 2; }
 if [[ "$FLINK_VERSION" == 1.* ]]; then LINE_PROFILE=(); LINE_TARGET=target; else LINE_PROFILE=(-Pflink2); LINE_TARGET=target/flink-2; fi
 JAR="$ROOT/examples/$LINE_TARGET/kinesis-consumer-examples-0.1.0-SNAPSHOT.jar"
 STREAM="ha-$(date +%s)-$$"
@@ -90,7 +107,7 @@ port_open "$PG_PORT" || fail "no PostgreSQL on 127.0.0.1:$PG_PORT (scripts/servi
 if [[ -z "${HA_SKIP_BUILD:-}" || ! -f "$JAR" ]]; then
   say "building the library and the examples jar"
   mvn -q -B -ntp "${LINE_PROFILE[@]}" install -DskipTests -Dspotless.check.skip=true
-  mvn -q -B -ntp "${LINE_PROFILE[@]}" -f examples/pom.xml package -DskipTests
+  mvn -q -B -ntp "${LINE_PROFILE[@]}" -f examples/pom.xml clean package -DskipTests # clean: else the shade plugin re-shades its own jar and keeps the old library classes
 fi
 [[ -f "$JAR" ]] || fail "no examples jar at $JAR"
 say "starting the Flink $FLINK_VERSION cluster (${FLINK_HA:-no HA}: $([[ -n "${FLINK_HA:-}" ]] && echo "ZooKeeper, 2 JobManagers" || echo "1 JobManager"), 2 TaskManagers)"
@@ -107,10 +124,21 @@ say "leader: ${leader:+jobmanager-$leader, }REST $REST"
 examples/run.sh producer --stream "$STREAM" --endpoint "$KINESIS" --cbor "$CBOR" \
   --create-stream "$SHARDS" --create-only >/dev/null
 psql_q "CREATE TABLE IF NOT EXISTS ha_positions (run text, t timestamptz, shard_id text, sequence_number numeric, finished boolean)"
+produced() { grep -o '[0-9,]* records written' "$LOGS/producer-$STREAM.log" 2>/dev/null | tail -1 | tr -d ', a-z' || true; }
+BOUNDED_ARGS=()
+if [[ -n "$BOUNDED" ]]; then
+  say "bounded mode: writing a backlog of $BACKLOG records, keyed by customer ($CUSTOMERS customers)"
+  examples/run.sh producer --stream "$STREAM" --endpoint "$KINESIS" --cbor "$CBOR" --count "$BACKLOG" \
+    --rate 1000 --customers "$CUSTOMERS" --partition-key customer >"$LOGS/producer-$STREAM.log" 2>&1 \
+    || fail "producer failed: $(tail -5 "$LOGS/producer-$STREAM.log")"
+  say "$(tail -1 "$LOGS/producer-$STREAM.log")"
+  BOUNDED_ARGS=(--bounded-at-job-start --max-records-per-second "$PACE")
+fi
 JOB="$("${CLUSTER[@]}" submit "$JAR" --class io.github.kinesisconsumer.examples.CountJob \
   --parallelism 2 -- --stream "$STREAM" --app "$APP" --endpoint "$KINESIS" --cbor "$CBOR" \
-  --store postgres --table "$STORE_TABLE" --run "$STREAM" --checkpoint-interval 1s --check-order "${EFO_ARGS[@]}")"
-say "job $JOB submitted (stream $STREAM, $SHARDS shards${HA_EFO:+, enhanced fan-out})"
+  --store postgres --table "$STORE_TABLE" --run "$STREAM" --checkpoint-interval 1s --check-order \
+  "${EFO_ARGS[@]}" "${BOUNDED_ARGS[@]}")"
+say "job $JOB submitted (stream $STREAM, $SHARDS shards${HA_EFO:+, enhanced fan-out}${BOUNDED:+, bounded at job start, at most $PACE/s per subtask})"
 
 job_running() { # rest-url: the job and all its tasks run
   curl -sf -m 3 "$1/jobs/$JOB" | jq -e '.state == "RUNNING" and ([.vertices[].status] | all(. == "RUNNING"))' >/dev/null 2>&1
@@ -144,7 +172,62 @@ fi
 MONITOR_PID=$!
 
 # --- 3. produce; split a shard; kill the leading JobManager; kill a TaskManager -----------------
-produced() { grep -o '[0-9,]* records written' "$LOGS/producer-$STREAM.log" 2>/dev/null | tail -1 | tr -d ', a-z' || true; }
+parent="shardId-000000000000"
+split_parent() { # splits $parent in two; sets children
+  range="$(kinesis_api ListShards "{\"StreamName\":\"$STREAM\"}" | jq -r --arg s "$parent" '.Shards[] | select(.ShardId == $s) | .HashKeyRange | "\(.StartingHashKey) \(.EndingHashKey)"')"
+  read -r low high <<<"$range"
+  mid="$(psql_q "SELECT div($low::numeric + $high::numeric + 1, 2)")"
+  kinesis_api SplitShard "{\"StreamName\":\"$STREAM\",\"ShardToSplit\":\"$parent\",\"NewStartingHashKey\":\"$mid\"}" >/dev/null
+  children=""
+  deadline=$((SECONDS + 30))
+  until [[ "$children" == *,* ]]; do
+    ((SECONDS < deadline)) || fail "the split of $parent shows no two children after 30 s"
+    sleep 0.5
+    children="$(kinesis_api ListShards "{\"StreamName\":\"$STREAM\"}" | jq -r --arg s "$parent" '[.Shards[] | select(.ParentShardId == $s) | .ShardId] | join(",")')"
+  done
+  say "split $parent $(if [[ -n "$BOUNDED" ]]; then echo "after the first checkpoint"; else echo "at $(produced) written"; fi); children: $children"
+}
+take_over() { # after the leader's kill: waits for the standby to lead; sets leader_ms, REST, leader
+  deadline=$((SECONDS + 60))
+  until [[ "$("${CLUSTER[@]}" leader 2>/dev/null | cut -d' ' -f1)" == "$standby" ]]; do
+    ((SECONDS < deadline)) || fail "jobmanager-$standby did not take the lead within 60 s"
+    sleep 0.3
+  done
+  leader_ms=$(($(date +%s%3N) - kill_ms))
+  REST="http://127.0.0.1:$("${CLUSTER[@]}" leader | cut -d' ' -f2)"
+  say "jobmanager-$standby leads after $(secs $leader_ms) s; REST $REST"
+  leader=$standby
+}
+running_again() { # after the kill: waits for the job to run; sets running_ms, restored_jm
+  deadline=$((SECONDS + 90))
+  until job_running "$REST"; do
+    ((SECONDS < deadline)) || fail "job $JOB is not running again 90 s after the JobManager kill (state: $(curl -sf -m 3 "$REST/jobs/$JOB" | jq -r '.state' 2>/dev/null || echo unknown))"
+    sleep 0.3
+  done
+  running_ms=$(($(date +%s%3N) - kill_ms))
+  restored_jm="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.restored.id // "none"')"
+  say "job running again $(secs $running_ms) s after the kill, restored from checkpoint $restored_jm"
+}
+shared_checks() { # expected-records message-if-counts-differ: the checks of both modes
+  if [[ -n "$mismatches" ]]; then echo "$mismatches" | sed 's/^/  /'; fail "$2"; fi
+  ((n == $1)) || fail "counted $n records, expected $1"
+  ((out_of_order == 0)) || fail "$out_of_order events counted out of order"
+  [[ "$restored_jm" =~ ^[0-9]+$ ]] && ((restored_jm >= last_completed)) || fail "after the JobManager kill the job did not restore checkpoint $last_completed or newer (restored: $restored_jm)"
+  ((backwards == 0)) || fail "a stored position moved backwards $backwards times"
+  ((snapshots > 0)) || fail "the store monitor saw no positions"
+}
+position_checks() { # sets snapshots, position_rows, backwards, stored
+  snapshots="$(psql_q "SELECT count(DISTINCT t) FROM ha_positions WHERE run = '$STREAM'")"
+  position_rows="$(psql_q "SELECT count(*) FROM ha_positions WHERE run = '$STREAM'")"
+  backwards="$(psql_q "
+    SELECT count(*) FROM (
+      SELECT sequence_number, finished,
+             lag(sequence_number) OVER w AS prev_seq, lag(finished) OVER w AS prev_finished
+      FROM ha_positions WHERE run = '$STREAM' WINDOW w AS (PARTITION BY shard_id ORDER BY t)) s
+    WHERE sequence_number < prev_seq OR (prev_finished AND NOT finished)")"
+  stored="$(psql_q "SELECT string_agg(shard_id || CASE WHEN coalesce(finished, false) THEN ' finished' ELSE '' END, ', ' ORDER BY shard_id)
+                    FROM $STORE_TABLE WHERE namespace = '$APP-$STREAM'")"
+}
 wait_produced() { # n: until the producer wrote n records
   local p
   while p="$(produced)"; ((${p:-0} < $1)); do
@@ -152,6 +235,62 @@ wait_produced() { # n: until the producer wrote n records
     sleep 0.2
   done
 }
+if [[ -n "$BOUNDED" ]]; then # --- 3b. bounded: later records, kill the leader mid-read, FINISHED
+  until [[ "$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.counts.completed // 0')" -ge 1 ]]; do sleep 0.3; done
+  say "first checkpoint completed (the pinned stop time is in it); $(counted "$STREAM") counted"
+  split_parent
+  produce_start=$SECONDS
+  examples/run.sh producer --stream "$STREAM" --endpoint "$KINESIS" --cbor "$CBOR" --count "$LATER" \
+    --first-id "$BACKLOG" --rate 500 --customers "$CUSTOMERS" --partition-key customer \
+    >"$LOGS/producer-later-$STREAM.log" 2>&1 || fail "producer failed: $(tail -5 "$LOGS/producer-later-$STREAM.log")"
+  say "$(tail -1 "$LOGS/producer-later-$STREAM.log") (after the stop time: must not be counted)"
+  last_completed="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.completed.id // 0')"
+  counted_at_kill="$(counted "$STREAM")"
+  standby=$((3 - leader))
+  say "kill -9 jobmanager-$leader (leader) at $counted_at_kill of $BACKLOG counted; last completed checkpoint $last_completed"
+  "${CLUSTER[@]}" kill-jobmanager "$leader"
+  kill_time=$SECONDS
+  kill_ms=$(date +%s%3N)
+  take_over
+  running_again
+  "${CLUSTER[@]}" start-jobmanager $((3 - leader)) 2>>"$LOGS/cluster-start.log"
+  say "jobmanager-$((3 - leader)) restarted as the new standby"
+  deadline=$((SECONDS + TIMEOUT))
+  last=-1
+  until state="$(curl -sf -m 3 "$REST/jobs/$JOB" | jq -r '.state' 2>/dev/null)" && [[ "$state" =~ ^(FINISHED|FAILED|CANCELED)$ ]]; do
+    n="$(counted "$STREAM")"
+    if ((n != last)); then say "counted $n (job ${state:-?})"; last=$n; fi
+    ((SECONDS < deadline)) || break
+    sleep 1
+  done
+  done_time=$SECONDS
+  sleep 2 # one more store poll
+  kill "$MONITOR_PID" 2>/dev/null || true
+  MONITOR_PID=""
+  n="$(counted "$STREAM")"
+  checkpoints="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" || echo '{}')"
+  completed="$(jq -r '.counts.completed // "?"' <<<"$checkpoints")"
+  mismatches="$(count_mismatches "$STREAM" "$BACKLOG" "$CUSTOMERS")"
+  later_counted="$(psql_q "SELECT coalesce(sum(records), 0) - $BACKLOG FROM e2e_counts WHERE run = '$STREAM'")"
+  out_of_order="$(psql_q "SELECT coalesce(sum(out_of_order), 0) FROM e2e_counts WHERE run = '$STREAM'")"
+  position_checks
+  echo
+  echo "=== JobManager failover result, bounded at job start (Flink $FLINK_VERSION, ZooKeeper HA) ==="
+  echo "records written:           $BACKLOG before the job started, $LATER after its first checkpoint ($SHARDS shards; $parent split after the first checkpoint, children $children)"
+  echo "records counted:           $n ($(psql_q "SELECT count(*) FROM e2e_counts WHERE run = '$STREAM'") customers; $later_counted more than the backlog); exactly the backlog per customer: $([[ -z "$mismatches" && "$n" == "$BACKLOG" ]] && echo yes || echo NO)"
+  echo "job state:                 $state ($completed checkpoints completed; reading paced at $PACE/s per subtask)"
+  echo "out of order:              $out_of_order"
+  echo "JobManager failover:       kill -9 of the leader at $counted_at_kill counted; jobmanager-$standby led after $(secs $leader_ms) s, job running after $(secs $running_ms) s"
+  echo "restored after JM kill:    checkpoint $restored_jm (last completed before the kill: $last_completed)"
+  echo "store positions:           $snapshots polls ($position_rows shard positions); moved backwards: $backwards; stored: $stored"
+  echo "later records -> FINISHED: $((done_time - produce_start)) s (JM kill to FINISHED: $((done_time - kill_time)) s); whole run: $((SECONDS - t0)) s"
+  echo
+  [[ "$state" == FINISHED ]] || fail "job $JOB is $state, not FINISHED, $TIMEOUT s after the kill"
+  shared_checks "$BACKLOG" "counts are not exactly the backlog's ($later_counted later records counted)"
+  say "PASSED: the bounded job kept its stop time across the JobManager failover: FINISHED with exactly the backlog counted"
+  exit 0
+fi
+
 say "producing $RECORDS records at $RATE/s, keyed by customer ($CUSTOMERS customers)"
 produce_start=$SECONDS
 examples/run.sh producer --stream "$STREAM" --endpoint "$KINESIS" --cbor "$CBOR" --count "$RECORDS" \
@@ -159,19 +298,7 @@ examples/run.sh producer --stream "$STREAM" --endpoint "$KINESIS" --cbor "$CBOR"
 PRODUCER_PID=$!
 
 wait_produced $((RECORDS * 3 / 20))
-parent="shardId-000000000000"
-range="$(kinesis_api ListShards "{\"StreamName\":\"$STREAM\"}" | jq -r --arg s "$parent" '.Shards[] | select(.ShardId == $s) | .HashKeyRange | "\(.StartingHashKey) \(.EndingHashKey)"')"
-read -r low high <<<"$range"
-mid="$(psql_q "SELECT div($low::numeric + $high::numeric + 1, 2)")"
-kinesis_api SplitShard "{\"StreamName\":\"$STREAM\",\"ShardToSplit\":\"$parent\",\"NewStartingHashKey\":\"$mid\"}" >/dev/null
-children=""
-deadline=$((SECONDS + 30))
-until [[ "$children" == *,* ]]; do
-  ((SECONDS < deadline)) || fail "the split of $parent shows no two children after 30 s"
-  sleep 0.5
-  children="$(kinesis_api ListShards "{\"StreamName\":\"$STREAM\"}" | jq -r --arg s "$parent" '[.Shards[] | select(.ParentShardId == $s) | .ShardId] | join(",")')"
-done
-say "split $parent at $(produced) written; children: $children"
+split_parent
 
 wait_produced $((RECORDS * 3 / 10))
 until [[ "$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.counts.completed // 0')" -ge 3 ]]; do sleep 0.5; done
@@ -199,25 +326,8 @@ else
 fi
 kill_time=$SECONDS
 kill_ms=$(date +%s%3N)
-if [[ -n "$standby" ]]; then
-  deadline=$((SECONDS + 60))
-  until [[ "$("${CLUSTER[@]}" leader 2>/dev/null | cut -d' ' -f1)" == "$standby" ]]; do
-    ((SECONDS < deadline)) || fail "jobmanager-$standby did not take the lead within 60 s"
-    sleep 0.3
-  done
-  leader_ms=$(($(date +%s%3N) - kill_ms))
-  REST="http://127.0.0.1:$("${CLUSTER[@]}" leader | cut -d' ' -f2)"
-  say "jobmanager-$standby leads after $(secs $leader_ms) s; REST $REST"
-  leader=$standby
-fi
-deadline=$((SECONDS + 90))
-until job_running "$REST"; do
-  ((SECONDS < deadline)) || fail "job $JOB is not running again 90 s after the JobManager kill (state: $(curl -sf -m 3 "$REST/jobs/$JOB" | jq -r '.state' 2>/dev/null || echo unknown))"
-  sleep 0.3
-done
-running_ms=$(($(date +%s%3N) - kill_ms))
-restored_jm="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.restored.id // "none"')"
-say "job running again $(secs $running_ms) s after the kill, restored from checkpoint $restored_jm"
+[[ -n "$standby" ]] && take_over
+running_again
 wait_produced $((RECORDS * 7 / 10))
 victim="$(source_taskmanager "$REST" "$JOB")" || fail "no TaskManager to kill"
 say "kill -9 taskmanager-$victim (source subtask 0) at $(produced) written"
@@ -255,16 +365,7 @@ completed="$(jq -r '.counts.completed // "?"' <<<"$checkpoints")"
 state="$(curl -sf -m 3 "$REST/jobs/$JOB" | jq -r '.state' 2>/dev/null || echo unknown)"
 mismatches="$(count_mismatches "$STREAM" "$RECORDS" "$CUSTOMERS")"
 out_of_order="$(psql_q "SELECT coalesce(sum(out_of_order), 0) FROM e2e_counts WHERE run = '$STREAM'")"
-snapshots="$(psql_q "SELECT count(DISTINCT t) FROM ha_positions WHERE run = '$STREAM'")"
-position_rows="$(psql_q "SELECT count(*) FROM ha_positions WHERE run = '$STREAM'")"
-backwards="$(psql_q "
-  SELECT count(*) FROM (
-    SELECT sequence_number, finished,
-           lag(sequence_number) OVER w AS prev_seq, lag(finished) OVER w AS prev_finished
-    FROM ha_positions WHERE run = '$STREAM' WINDOW w AS (PARTITION BY shard_id ORDER BY t)) s
-  WHERE sequence_number < prev_seq OR (prev_finished AND NOT finished)")"
-stored="$(psql_q "SELECT string_agg(shard_id || CASE WHEN coalesce(finished, false) THEN ' finished' ELSE '' END, ', ' ORDER BY shard_id)
-                  FROM $STORE_TABLE WHERE namespace = '$APP-$STREAM'")"
+position_checks
 parent_finished="$(psql_q "SELECT coalesce(bool_and(finished), false) FROM $STORE_TABLE WHERE namespace = '$APP-$STREAM' AND shard_id = '$parent'")"
 children_stored="$(psql_q "SELECT count(*) FROM $STORE_TABLE WHERE namespace = '$APP-$STREAM' AND shard_id IN ('$(sed "s/,/','/g" <<<"$children")')")"
 retried="$(sed -n 's/.*; \([0-9]*\) retried).*/\1/p' "$LOGS/producer-$STREAM.log" | tail -1)"
@@ -293,12 +394,7 @@ echo "store positions:           $snapshots polls ($position_rows shard position
 echo "producing -> all counted:  $((done_time - produce_start)) s (JM kill to all counted: $((done_time - kill_time)) s); whole run: $((SECONDS - t0)) s"
 echo
 
-if [[ -n "$mismatches" ]]; then echo "$mismatches" | sed 's/^/  /'; fail "counts are not exactly once"; fi
-((n == RECORDS)) || fail "counted $n records, expected $RECORDS"
-((out_of_order == 0)) || fail "$out_of_order events counted out of order"
-[[ "$restored_jm" =~ ^[0-9]+$ ]] && ((restored_jm >= last_completed)) || fail "after the JobManager kill the job did not restore checkpoint $last_completed or newer (restored: $restored_jm)"
-((backwards == 0)) || fail "a stored position moved backwards $backwards times"
-((snapshots > 0)) || fail "the store monitor saw no positions"
+shared_checks "$RECORDS" "counts are not exactly once"
 [[ "$parent_finished" == t ]] || fail "the split parent $parent is not stored as finished"
 ((children_stored == 2)) || fail "only $children_stored of the 2 children have stored positions"
 if [[ -n "$consumers" ]]; then

@@ -10,6 +10,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -36,13 +37,19 @@ import java.util.Map;
  * CountJob --stream S --app A [--store postgres|...] [--results-url jdbc:postgresql://127.0.0.1:5432/test]
  *          [--results-table e2e_counts] [--run ID] [--parallelism 2] [--checkpoint-interval 1s]
  *          [--endpoint URL] [--cbor false] [--check-order] [--efo CONSUMER]
+ *          [--bounded-at-job-start] [--max-records-per-second N]
  * </pre>
  *
  * <p>Rows: {@code (run, customer, records, id_sum, out_of_order, updated)}, keyed by {@code (run,
  * customer)}. With {@code --check-order} (for events written with {@code Producer --partition-key
  * customer}), {@code out_of_order} counts the events whose order number was not above the last one
  * counted for the customer; the last number is keyed state too, so it is exact across failures.
- * {@code --efo CONSUMER} reads by enhanced fan-out through that stream consumer.
+ * {@code --efo CONSUMER} reads by enhanced fan-out through that stream consumer. {@code
+ * --bounded-at-job-start} reads only the records that arrived before the job first started, then
+ * finishes ({@code KinesisSourceBuilder.boundedAtJobStart()}: the stop time is pinned then and kept
+ * in the enumerator's checkpointed state). {@code --max-records-per-second N} passes at most N
+ * events per second and subtask on to the counting ({@link Pacing}), so reading a backlog takes a
+ * while.
  */
 public final class CountJob {
 
@@ -69,13 +76,22 @@ public final class CountJob {
         if (args.has("efo")) {
             source.enhancedFanOut(args.get("efo", app));
         }
+        if (args.getBoolean("bounded-at-job-start", false)) {
+            source.boundedAtJobStart();
+        }
+        long maxPerSecond = args.getLong("max-records-per-second", 0);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(args.getInt("parallelism", 2));
         env.enableCheckpointing(
                 args.getDuration("checkpoint-interval", Duration.ofSeconds(1)).toMillis());
-        env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), "kinesis: " + stream)
-                .keyBy(order -> order.customer)
+        DataStream<OrderEvent> orders =
+                env.fromSource(
+                        source.build(), WatermarkStrategy.noWatermarks(), "kinesis: " + stream);
+        if (maxPerSecond > 0) {
+            orders = orders.map(new Pacing(maxPerSecond)).name("at most " + maxPerSecond + "/s");
+        }
+        orders.keyBy(order -> order.customer)
                 .process(new CountPerCustomer(checkOrder))
                 .name("count per customer")
                 .sinkTo(new UpsertSink(url, user, table, run))
