@@ -36,7 +36,8 @@
 # splits shard 0 and writes $HA_LATER (1000) more events (numbered after the backlog), then kills the
 # leading JobManager with kill -9 while the backlog is still being read. The split parent finishes
 # only after the failover, so its children are discovered by the restored enumerator: they hold only
-# later events, and a restored enumerator that pinned a new stop time would count them. Checks: the
+# later events, and a restored enumerator that pinned a new stop time would count them. After the
+# failover it kills the TaskManager of source subtask 0 too (restarted 3 s later). Checks: the
 # job reaches FINISHED; the counts and order-number sums per customer equal exactly the backlog's;
 # 0 out of order; the restored checkpoint; no stored position moved backwards.
 set -euo pipefail
@@ -228,6 +229,23 @@ position_checks() { # sets snapshots, position_rows, backwards, stored
   stored="$(psql_q "SELECT string_agg(shard_id || CASE WHEN coalesce(finished, false) THEN ' finished' ELSE '' END, ', ' ORDER BY shard_id)
                     FROM $STORE_TABLE WHERE namespace = '$APP-$STREAM'")"
 }
+kill_taskmanager_and_wait() { # kill -9 of the TaskManager of source subtask 0, restarted 3 s later;
+  # waits until the job restored a newer checkpoint and runs; sets victim, tm_running_ms, restored_tm
+  victim="$(source_taskmanager "$REST" "$JOB")" || fail "no TaskManager to kill"
+  say "kill -9 taskmanager-$victim (source subtask 0) at $(produced) written, $(counted "$STREAM") counted"
+  "${CLUSTER[@]}" kill-taskmanager "$victim"
+  tm_kill_ms=$(date +%s%3N)
+  sleep 3
+  "${CLUSTER[@]}" start-taskmanager "$victim" 2>>"$LOGS/cluster-start.log"
+  local deadline=$((SECONDS + 90))
+  until restored_tm="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.restored.id // "none"')" \
+      && [[ "$restored_tm" != "$restored_jm" ]] && job_running "$REST"; do
+    ((SECONDS < deadline)) || fail "job $JOB did not restart after the TaskManager kill within 90 s"
+    sleep 0.3
+  done
+  tm_running_ms=$(($(date +%s%3N) - tm_kill_ms))
+  say "job running again $(secs $tm_running_ms) s after the TaskManager kill, restored from checkpoint $restored_tm"
+}
 wait_produced() { # n: until the producer wrote n records
   local p
   while p="$(produced)"; ((${p:-0} < $1)); do
@@ -255,6 +273,7 @@ if [[ -n "$BOUNDED" ]]; then # --- 3b. bounded: later records, kill the leader m
   running_again
   "${CLUSTER[@]}" start-jobmanager $((3 - leader)) 2>>"$LOGS/cluster-start.log"
   say "jobmanager-$((3 - leader)) restarted as the new standby"
+  kill_taskmanager_and_wait
   deadline=$((SECONDS + TIMEOUT))
   last=-1
   until state="$(curl -sf -m 3 "$REST/jobs/$JOB" | jq -r '.state' 2>/dev/null)" && [[ "$state" =~ ^(FINISHED|FAILED|CANCELED)$ ]]; do
@@ -282,6 +301,7 @@ if [[ -n "$BOUNDED" ]]; then # --- 3b. bounded: later records, kill the leader m
   echo "out of order:              $out_of_order"
   echo "JobManager failover:       kill -9 of the leader at $counted_at_kill counted; jobmanager-$standby led after $(secs $leader_ms) s, job running after $(secs $running_ms) s"
   echo "restored after JM kill:    checkpoint $restored_jm (last completed before the kill: $last_completed)"
+  echo "TaskManager kill:          taskmanager-$victim (kill -9 after the failover, restarted 3 s later); job running after $(secs $tm_running_ms) s, restored from checkpoint $restored_tm"
   echo "store positions:           $snapshots polls ($position_rows shard positions); moved backwards: $backwards; stored: $stored"
   echo "later records -> FINISHED: $((done_time - produce_start)) s (JM kill to FINISHED: $((done_time - kill_time)) s); whole run: $((SECONDS - t0)) s"
   echo
@@ -329,20 +349,7 @@ kill_ms=$(date +%s%3N)
 [[ -n "$standby" ]] && take_over
 running_again
 wait_produced $((RECORDS * 7 / 10))
-victim="$(source_taskmanager "$REST" "$JOB")" || fail "no TaskManager to kill"
-say "kill -9 taskmanager-$victim (source subtask 0) at $(produced) written"
-"${CLUSTER[@]}" kill-taskmanager "$victim"
-tm_kill_ms=$(date +%s%3N)
-sleep 3
-"${CLUSTER[@]}" start-taskmanager "$victim" 2>>"$LOGS/cluster-start.log"
-deadline=$((SECONDS + 90))
-until restored_tm="$(curl -sf -m 3 "$REST/jobs/$JOB/checkpoints" | jq -r '.latest.restored.id // "none"')" \
-    && [[ "$restored_tm" != "$restored_jm" ]] && job_running "$REST"; do
-  ((SECONDS < deadline)) || fail "job $JOB did not restart after the TaskManager kill within 90 s"
-  sleep 0.3
-done
-tm_running_ms=$(($(date +%s%3N) - tm_kill_ms))
-say "job running again $(secs $tm_running_ms) s after the TaskManager kill, restored from checkpoint $restored_tm"
+kill_taskmanager_and_wait
 if [[ -n "${FLINK_HA:-}" ]]; then
   "${CLUSTER[@]}" start-jobmanager $((3 - leader)) 2>>"$LOGS/cluster-start.log"
   say "jobmanager-$((3 - leader)) restarted as the new standby"

@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.ScenarioJob.Outcome;
+import io.github.kinesisconsumer.source.SoakSchedule.Kind;
 import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 import io.github.kinesisconsumer.testing.Await;
@@ -14,7 +15,6 @@ import io.github.kinesisconsumer.testing.Restarts;
 import io.github.kinesisconsumer.testing.StoreWatcher;
 import io.github.kinesisconsumer.testing.TcpProxy;
 import io.github.kinesisconsumer.testing.TestStream;
-import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.tuple.Tuple2;
@@ -35,14 +35,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,11 +98,25 @@ class ChaosSoakTest {
             int port = pg.port();
             JobClient job =
                     startJob(stream, app, kinesis, () -> LocalPostgres.store(port, "kc_soak"));
-            SteadyWriter writer = new SteadyWriter(stream, rate);
+            SteadyWriter writer =
+                    new SteadyWriter(
+                            stream,
+                            rate,
+                            i -> "k" + (i % KEYS),
+                            i -> "c-" + i,
+                            ScenarioJob.WRITTEN);
             writer.start();
             List<long[]> samples = new ArrayList<>();
             Thread sampler = sampler(samples, start);
-            SoakSchedule schedule = new SoakSchedule(seed, stream, kinesis, pg, cluster, start);
+            SoakSchedule schedule =
+                    new SoakSchedule(
+                            seed,
+                            stream,
+                            kinesis,
+                            pg,
+                            new MiniClusterKills(cluster),
+                            EnumSet.complementOf(EnumSet.of(Kind.JOB_MANAGER_KILL)),
+                            start);
             schedule.run(start + Duration.ofMinutes(minutes).toNanos());
             writer.stopAndJoin();
             schedule.clear();
@@ -167,45 +180,27 @@ class ChaosSoakTest {
         return env.executeAsync("chaos-soak");
     }
 
-    /** Writes {@code "c-<i>"} with key {@code "k<i % KEYS>"}, {@code rate} per second. */
-    private static final class SteadyWriter extends Thread {
-        final Map<String, Long> perKey = new ConcurrentHashMap<>();
-        final Map<String, String> lastSequence = new ConcurrentHashMap<>();
-        final AtomicLong total = new AtomicLong();
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final TestStream stream;
-        private final int rate;
+    /** TaskManager kills on the MiniCluster; its JobManager cannot be killed. */
+    private static final class MiniClusterKills implements ChaosProcesses {
+        private static final TerminatedTaskManagers TERMINATED = new TerminatedTaskManagers();
+        private final MiniCluster cluster;
+        private int killed;
 
-        SteadyWriter(TestStream stream, int rate) {
-            super("soak-writer");
-            this.stream = stream;
-            this.rate = rate;
+        MiniClusterKills(MiniCluster cluster) {
+            this.cluster = cluster;
         }
 
         @Override
-        public void run() {
-            long begin = System.nanoTime();
-            while (!stop.get()) {
-                long due = (System.nanoTime() - begin) * rate / 1_000_000_000L;
-                long base = total.get();
-                int n = (int) Math.min(500, due - base);
-                if (n <= 0) {
-                    ScenarioJob.sleep(100);
-                    continue;
-                }
-                for (WrittenRecord w :
-                        stream.put(n, i -> "k" + ((base + i) % KEYS), i -> "c-" + (base + i))) {
-                    perKey.merge(w.partitionKey, 1L, Long::sum);
-                    lastSequence.put(w.shardId, w.sequenceNumber);
-                }
-                total.addAndGet(n);
-                ScenarioJob.WRITTEN.addAndGet(n);
-            }
+        public String killTaskManager() throws Exception {
+            cluster.terminateTaskManager(0).get(60, TimeUnit.SECONDS);
+            cluster.startTaskManager();
+            TERMINATED.forget(cluster);
+            return "TaskManager " + killed++;
         }
 
-        void stopAndJoin() throws InterruptedException {
-            stop.set(true);
-            join();
+        @Override
+        public String killJobManager() {
+            throw new UnsupportedOperationException("a MiniCluster has one JobManager");
         }
     }
 

@@ -7,22 +7,19 @@ import io.github.kinesisconsumer.testing.FaultRule;
 import io.github.kinesisconsumer.testing.TcpProxy;
 import io.github.kinesisconsumer.testing.TestStream;
 
-import org.apache.flink.runtime.minicluster.MiniCluster;
-
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The chaos soak's schedule, random but seeded: rounds of every {@link Kind} in a shuffled order,
- * 3-8 s apart, until the deadline. Reshards, store outages, TaskManager kills and the start of a
+ * The chaos soak's schedule, random but seeded: rounds of every chosen {@link Kind} in a shuffled
+ * order, 3-8 s apart, until the deadline. Reshards, store outages, process kills and the start of a
  * backpressure window (every record held 15-25 s, a split 2 s in) run on the calling thread;
  * throttling, 5xx and expired-iterator windows of the proxy overlap what follows. The same seed
  * gives the same kinds, targets, durations and gaps (the proxy's per-call coin flips are not
@@ -39,6 +36,7 @@ final class SoakSchedule {
         EXPIRED_ITERATORS,
         STORE_DARK,
         TASK_MANAGER_KILL,
+        JOB_MANAGER_KILL,
         BACKPRESSURE_SPLIT
     }
 
@@ -64,11 +62,9 @@ final class SoakSchedule {
     private final TestStream stream;
     private final FaultProxy kinesis;
     private final TcpProxy store;
-    private final MiniCluster cluster;
+    private final ChaosProcesses processes;
+    private final Set<Kind> kinds;
     private final long startNanos;
-
-    private static final TerminatedTaskManagers TERMINATED = new TerminatedTaskManagers();
-    private int killed;
 
     final List<Event> events = new CopyOnWriteArrayList<>();
 
@@ -77,19 +73,21 @@ final class SoakSchedule {
             TestStream stream,
             FaultProxy kinesis,
             TcpProxy store,
-            MiniCluster cluster,
+            ChaosProcesses processes,
+            Set<Kind> kinds,
             long startNanos) {
         this.random = new Random(seed);
         this.stream = stream;
         this.kinesis = kinesis;
         this.store = store;
-        this.cluster = cluster;
+        this.processes = processes;
+        this.kinds = kinds;
         this.startNanos = startNanos;
     }
 
     /** Runs rounds until {@code deadlineNanos} ({@link System#nanoTime()}). */
     void run(long deadlineNanos) throws Exception {
-        List<Kind> round = new ArrayList<>(Arrays.asList(Kind.values()));
+        List<Kind> round = new ArrayList<>(kinds);
         while (System.nanoTime() < deadlineNanos) {
             Collections.shuffle(round, random);
             for (Kind kind : round) {
@@ -111,7 +109,7 @@ final class SoakSchedule {
 
     Map<Kind, Integer> counts() {
         Map<Kind, Integer> counts = new EnumMap<>(Kind.class);
-        for (Kind k : Kind.values()) {
+        for (Kind k : kinds) {
             counts.put(k, 0);
         }
         for (Event e : events) {
@@ -188,10 +186,14 @@ final class SoakSchedule {
                 return;
             case TASK_MANAGER_KILL:
                 {
-                    record(kind, "TaskManager " + killed++);
-                    cluster.terminateTaskManager(0).get(60, TimeUnit.SECONDS);
-                    cluster.startTaskManager();
-                    TERMINATED.forget(cluster);
+                    long at = System.nanoTime();
+                    record(kind, processes.killTaskManager(), at);
+                    return;
+                }
+            case JOB_MANAGER_KILL:
+                {
+                    long at = System.nanoTime();
+                    record(kind, processes.killJobManager(), at);
                     return;
                 }
             default:
@@ -211,7 +213,11 @@ final class SoakSchedule {
     }
 
     private void record(Kind kind, String detail) {
-        Event e = new Event((System.nanoTime() - startNanos) / 1e9, kind, detail);
+        record(kind, detail, System.nanoTime());
+    }
+
+    private void record(Kind kind, String detail, long atNanos) {
+        Event e = new Event((atNanos - startNanos) / 1e9, kind, detail);
         events.add(e);
         System.out.println("SOAK event " + e);
     }

@@ -10,6 +10,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.java.tuple.Tuple4;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -37,7 +39,7 @@ import java.util.Map;
  * CountJob --stream S --app A [--store postgres|...] [--results-url jdbc:postgresql://127.0.0.1:5432/test]
  *          [--results-table e2e_counts] [--run ID] [--parallelism 2] [--checkpoint-interval 1s]
  *          [--endpoint URL] [--cbor false] [--check-order] [--efo CONSUMER]
- *          [--bounded-at-job-start] [--max-records-per-second N]
+ *          [--bounded-at-job-start] [--max-records-per-second N] [--restart-attempts N]
  * </pre>
  *
  * <p>Rows: {@code (run, customer, records, id_sum, out_of_order, updated)}, keyed by {@code (run,
@@ -49,7 +51,8 @@ import java.util.Map;
  * finishes ({@code KinesisSourceBuilder.boundedAtJobStart()}: the stop time is pinned then and kept
  * in the enumerator's checkpointed state). {@code --max-records-per-second N} passes at most N
  * events per second and subtask on to the counting ({@link Pacing}), so reading a backlog takes a
- * while.
+ * while. {@code --restart-attempts N} restarts the job up to N times, 1 s apart, instead of the
+ * cluster's restart strategy (a chaos run kills TaskManagers for half an hour).
  */
 public final class CountJob {
 
@@ -83,6 +86,17 @@ public final class CountJob {
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(args.getInt("parallelism", 2));
+        int restartAttempts = args.getInt("restart-attempts", 0);
+        if (restartAttempts > 0) {
+            Configuration restarts = new Configuration();
+            restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            restarts.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, restartAttempts);
+            restarts.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                    Duration.ofSeconds(1));
+            env.configure(restarts);
+        }
         env.enableCheckpointing(
                 args.getDuration("checkpoint-interval", Duration.ofSeconds(1)).toMillis());
         DataStream<OrderEvent> orders =
