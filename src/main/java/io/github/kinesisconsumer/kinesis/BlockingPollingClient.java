@@ -11,7 +11,8 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,9 +25,11 @@ import java.util.function.Supplier;
  *
  * <p>A blocking client parses a GetRecords answer as it streams off the socket; the asynchronous
  * client first gathers the whole answer (up to 10 MB) into a growing array and parses it after,
- * which doubles the bytes copied and fills the young generation with large short-lived arrays. The
- * pool's threads start on demand and stop after a minute idle. Every other operation is
- * unsupported.
+ * which doubles the bytes copied and fills the young generation with large short-lived arrays. A
+ * call goes to an idle thread if one waits, else to a new thread up to the limit, else it waits for
+ * the next free one; threads stop after a minute idle, so a reader keeps about as many threads as
+ * it has calls in flight (a plain pool with the limit as its core size starts a new thread per call
+ * until it reaches the limit, 128 by default). Every other operation is unsupported.
  */
 final class BlockingPollingClient implements KinesisAsyncClient {
 
@@ -41,11 +44,11 @@ final class BlockingPollingClient implements KinesisAsyncClient {
         AtomicInteger count = new AtomicInteger();
         this.pool =
                 new ThreadPoolExecutor(
-                        threads,
+                        0,
                         threads,
                         60,
                         TimeUnit.SECONDS,
-                        new LinkedBlockingQueue<>(),
+                        new HandOffQueue(),
                         r -> {
                             Thread t =
                                     new Thread(
@@ -53,8 +56,13 @@ final class BlockingPollingClient implements KinesisAsyncClient {
                                             "kinesis-fetch-" + id + "-" + count.incrementAndGet());
                             t.setDaemon(true);
                             return t;
+                        },
+                        (r, p) -> {
+                            if (p.isShutdown()) {
+                                throw new RejectedExecutionException("the client is closed");
+                            }
+                            ((HandOffQueue) p.getQueue()).put(r);
                         });
-        pool.allowCoreThreadTimeOut(true);
     }
 
     @Override
@@ -75,6 +83,20 @@ final class BlockingPollingClient implements KinesisAsyncClient {
 
     private <T> CompletableFuture<T> call(Supplier<T> blockingCall) {
         return CompletableFuture.supplyAsync(blockingCall, pool);
+    }
+
+    /** Takes a task only when an idle thread is waiting for one, so the pool starts a new one. */
+    private static final class HandOffQueue extends LinkedTransferQueue<Runnable> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public boolean offer(Runnable task) {
+            return tryTransfer(task);
+        }
+    }
+
+    int largestPoolSize() {
+        return pool.getLargestPoolSize();
     }
 
     @Override
