@@ -14,6 +14,8 @@
 #   CHAOS_SEED=123456 scripts/cluster-chaos.sh        # replay a schedule
 #   SOAK_RATE=100                                     # records/s written (default 100)
 #   FLINK_VERSION=2.3.0 scripts/cluster-chaos.sh      # the cluster on Flink 2.x
+#   CHAOS_SABOTAGE=ha-storage scripts/cluster-chaos.sh   # empties the HA storage after each
+#                                                     # JobManager kill: must fail (job lost)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -39,4 +41,5 @@ seed=()
 [[ -n "${CHAOS_SEED:-}" ]] && seed=(-Dsoak.seed="$CHAOS_SEED")
 mvn -B -ntp -Psoak test -Dtest=ClusterChaosSoakTest -Dspotless.check.skip=true \
   -Dchaos.cluster.jar="$JAR" -Dflink.version="$FLINK_VERSION" -Dchaos.root="$ROOT" \
+  -Dchaos.sabotage="${CHAOS_SABOTAGE:-}" \
   -Dsoak.minutes="${SOAK_MINUTES:-30}" -Dsoak.rate="${SOAK_RATE:-100}" "${seed[@]}" "$@"

@@ -232,7 +232,7 @@ position_checks() { # sets snapshots, position_rows, backwards, stored
 kill_taskmanager_and_wait() { # kill -9 of the TaskManager of source subtask 0, restarted 3 s later;
   # waits until the job restored a newer checkpoint and runs; sets victim, tm_running_ms, restored_tm
   victim="$(source_taskmanager "$REST" "$JOB")" || fail "no TaskManager to kill"
-  say "kill -9 taskmanager-$victim (source subtask 0) at $(produced) written, $(counted "$STREAM") counted"
+  say "kill -9 taskmanager-$victim (source subtask 0) at $(counted "$STREAM") counted$([[ -n "$BOUNDED" ]] || echo ", $(produced) written")"
   "${CLUSTER[@]}" kill-taskmanager "$victim"
   tm_kill_ms=$(date +%s%3N)
   sleep 3

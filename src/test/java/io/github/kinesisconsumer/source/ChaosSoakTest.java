@@ -54,8 +54,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * through a {@link FaultProxy}, expires iterators, takes the store dark and kills TaskManagers. At
  * the end: nothing lost, nothing duplicated in state, every key in order, heap after GC and live
  * threads flat, no stored position ever went backwards, and the store holds the last record of
- * every shard, as Flink's last checkpoint does. JobManager kills need the HA cluster: {@code
- * scripts/ha-failover.sh}.
+ * every shard, as Flink's last checkpoint does. JobManager kills need the HA cluster: {@link
+ * ClusterChaosSoakTest}.
  */
 @Tag("soak")
 class ChaosSoakTest {

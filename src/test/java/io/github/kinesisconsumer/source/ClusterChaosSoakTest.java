@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +34,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -308,6 +311,17 @@ class ClusterChaosSoakTest {
             return "taskmanager-" + tm + " (kill -9, started again 2 s later)";
         }
 
+        /** The test of the test ({@code CHAOS_SABOTAGE=ha-storage}): the standby finds no job. */
+        private void emptyHaStorage() throws Exception {
+            Path ha = Path.of(cluster.run("lib")).getParent().resolve("ha");
+            try (Stream<Path> files = Files.walk(ha)) {
+                files.sorted(Comparator.reverseOrder())
+                        .filter(f -> !f.equals(ha))
+                        .forEach(f -> f.toFile().delete());
+            }
+            System.out.println("SOAK sabotage: emptied " + ha);
+        }
+
         @Override
         public String killJobManager() throws Exception {
             int leader = cluster.leader();
@@ -318,6 +332,9 @@ class ClusterChaosSoakTest {
             int standby = 3 - leader;
             long killed = System.nanoTime();
             cluster.run("kill-jobmanager", Integer.toString(leader));
+            if ("ha-storage".equals(System.getProperty("chaos.sabotage"))) {
+                emptyHaStorage();
+            }
             Await.until(
                     () -> cluster.leader() == standby,
                     Duration.ofSeconds(60),
