@@ -3,7 +3,6 @@ package io.github.kinesisconsumer.source;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.source.ScenarioJob.Outcome;
 import io.github.kinesisconsumer.source.SoakSchedule.Kind;
-import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStoreFactory;
 import io.github.kinesisconsumer.testing.Await;
 import io.github.kinesisconsumer.testing.FaultProxy;
@@ -19,8 +18,6 @@ import io.github.kinesisconsumer.testing.TestStream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Gauge;
-import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -39,7 +36,6 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -124,12 +120,12 @@ class ChaosSoakTest {
             ScenarioJob.awaitCounted(written, Duration.ofMinutes(5));
             Map<String, String> last = new HashMap<>(writer.lastSequence);
             Await.until(
-                    () -> last.equals(sequences(watcher.latest(), last.keySet())),
+                    () -> last.equals(watcher.sequences(last.keySet())),
                     Duration.ofMinutes(2),
                     "the store to hold the last record of every shard");
             sampler.interrupt();
             sampler.join();
-            long restarts = restarts(job);
+            long restarts = FlinkCluster.restarts(REPORTER, job.getJobID());
             Outcome outcome =
                     ScenarioJob.finish(job, new HashMap<>(writer.perKey), Duration.ofSeconds(10));
             printSummary(seed, minutes, outcome, schedule, kinesis, watcher, restarts, samples);
@@ -260,48 +256,17 @@ class ChaosSoakTest {
                 threads.append(threads.length() == 0 ? "" : ", ").append(s[1]);
             }
         }
-        System.out.println("SOAK summary");
-        System.out.println("| figure | value |");
-        System.out.println("|---|---|");
-        row("seed, minutes", seed + ", " + minutes);
-        row("written", outcome.written);
-        row("counted in state", outcome.read);
-        row("lost", outcome.lost);
-        row("duplicated in state", outcome.duplicated);
-        row("order violations", SequencedCount.VIOLATIONS.get());
-        row("job restarts", restarts);
-        row("events", new TreeMap<>(schedule.counts()));
-        row("Kinesis faults injected", kinesis.summary());
-        row(
-                "store reads, positions that went back",
-                watcher.reads() + ", " + watcher.regressions().size());
-        row("store = last record of every shard", "yes (" + watcher.latest().size() + " shards)");
-        row("heap after GC per minute (MB)", heap);
-        row("live threads per minute", threads);
-        schedule.events.forEach(e -> System.out.println("SOAK event " + e));
-    }
-
-    private static void row(String figure, Object value) {
-        System.out.println("| " + figure + " | " + value + " |");
-    }
-
-    private static Map<String, String> sequences(
-            Map<String, Checkpoint> stored, Iterable<String> shards) {
-        Map<String, String> out = new HashMap<>();
-        for (String shard : shards) {
-            Checkpoint c = stored.get(shard);
-            if (c != null) {
-                out.put(shard, c.sequenceNumber());
-            }
-        }
-        return out;
-    }
-
-    private static long restarts(JobClient job) {
-        long max = 0;
-        for (Metric m : REPORTER.findMetrics(job.getJobID(), "numRestarts").values()) {
-            max = Math.max(max, ((Number) ((Gauge<?>) m).getValue()).longValue());
-        }
-        return max;
+        new SoakSummary()
+                .row("seed, minutes", seed + ", " + minutes)
+                .row("written", outcome.written)
+                .row("counted in state", outcome.read)
+                .row("lost", outcome.lost)
+                .row("duplicated in state", outcome.duplicated)
+                .row("order violations", SequencedCount.VIOLATIONS.get())
+                .row("job restarts", restarts)
+                .chaos(schedule, kinesis, watcher)
+                .row("heap after GC per minute (MB)", heap)
+                .row("live threads per minute", threads)
+                .print(schedule);
     }
 }

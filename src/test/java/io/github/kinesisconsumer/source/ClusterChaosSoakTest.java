@@ -1,7 +1,6 @@
 package io.github.kinesisconsumer.source;
 
 import io.github.kinesisconsumer.source.SoakSchedule.Kind;
-import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.testing.Await;
 import io.github.kinesisconsumer.testing.FaultProxy;
 import io.github.kinesisconsumer.testing.FlinkClusterScript;
@@ -21,8 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -126,37 +126,25 @@ class ClusterChaosSoakTest {
             Thread.sleep(3_000);
             Map<String, String> last = new HashMap<>(writer.lastSequence);
             Await.until(
-                    () -> last.equals(sequences(watcher.latest(), last.keySet())),
+                    () -> last.equals(watcher.sequences(last.keySet())),
                     Duration.ofMinutes(2),
                     "the store to hold the last record of every shard");
             sampler.finish();
-            List<String> mismatches = mismatches(stream.name(), written);
-            long counted = counted(stream.name());
-            long outOfOrder = sum(stream.name(), "out_of_order");
-            List<String> lines = new ArrayList<>();
-            lines.add(row("seed, minutes, Flink", seed + ", " + minutes + ", " + flink));
-            lines.add(row("written", written));
-            lines.add(row("counted in state (results table)", counted));
-            lines.add(row("customers with a wrong count or sum", mismatches.size()));
-            lines.add(row("counted out of order", outOfOrder));
-            lines.add(row("job restarts (at least)", sampler.restarts()));
-            lines.add(row("events", new TreeMap<>(schedule.counts())));
-            lines.add(row("JobManager failovers (standby leads / job runs, s)", kills.failovers));
-            lines.add(row("Kinesis faults injected", kinesis.summary()));
-            lines.add(
-                    row(
-                            "store reads, positions that went back",
-                            watcher.reads() + ", " + watcher.regressions().size()));
-            lines.add(
-                    row(
-                            "store = last record of every shard",
-                            "yes (" + watcher.latest().size() + " shards)"));
-            lines.add(row("TaskManager heap used MB / threads per minute", sampler.samples()));
-            System.out.println("SOAK summary");
-            System.out.println("| figure | value |");
-            System.out.println("|---|---|");
-            lines.forEach(System.out::println);
-            schedule.events.forEach(e -> System.out.println("SOAK event " + e));
+            Map<String, long[]> results = results(stream.name());
+            List<String> mismatches = mismatches(results, written);
+            long counted = total(results, 0);
+            long outOfOrder = total(results, 2);
+            new SoakSummary()
+                    .row("seed, minutes, Flink", seed + ", " + minutes + ", " + flink)
+                    .row("written", written)
+                    .row("counted in state (results table)", counted)
+                    .row("customers with a wrong count or sum", mismatches.size())
+                    .row("counted out of order", outOfOrder)
+                    .row("job restarts (at least)", sampler.restarts())
+                    .row("JobManager failovers (standby leads / job runs, s)", kills.failovers)
+                    .chaos(schedule, kinesis, watcher)
+                    .row("TaskManager heap used MB / threads per minute", sampler.samples())
+                    .print(schedule);
             cluster.cancel(job);
             assertThat(mismatches).as("customers whose count or order-number sum is off").isEmpty();
             assertThat(counted).isEqualTo(written);
@@ -185,7 +173,7 @@ class ClusterChaosSoakTest {
                 "--table",
                 TABLE,
                 "--results-url",
-                results(),
+                resultsUrl(),
                 "--run",
                 stream,
                 "--checkpoint-interval",
@@ -210,60 +198,54 @@ class ClusterChaosSoakTest {
                 System.currentTimeMillis());
     }
 
-    private static String results() {
+    private static String resultsUrl() {
         return "jdbc:postgresql://127.0.0.1:" + LocalPostgres.port() + "/test";
     }
 
     private static long counted(String run) {
         try {
-            return sum(run, "records");
-        } catch (Exception e) {
+            return total(results(run), 0);
+        } catch (SQLException e) {
             return -1;
         }
     }
 
-    private static long sum(String run, String column) throws Exception {
-        try (Connection c = DriverManager.getConnection(results(), "postgres", null);
-                Statement s = c.createStatement();
-                ResultSet r =
-                        s.executeQuery(
-                                "SELECT coalesce(sum("
-                                        + column
-                                        + "), 0) FROM "
+    /**
+     * The run's rows of the results table: customer to {records, order-number sum, out of order}.
+     */
+    private static Map<String, long[]> results(String run) throws SQLException {
+        Map<String, long[]> rows = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(resultsUrl(), "postgres", null);
+                PreparedStatement s =
+                        c.prepareStatement(
+                                "SELECT customer, records, id_sum, out_of_order FROM "
                                         + RESULTS
-                                        + " WHERE run = '"
-                                        + run
-                                        + "'")) {
-            r.next();
-            return r.getLong(1);
+                                        + " WHERE run = ?")) {
+            s.setString(1, run);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    rows.put(r.getString(1), new long[] {r.getLong(2), r.getLong(3), r.getLong(4)});
+                }
+            }
         }
+        return rows;
+    }
+
+    private static long total(Map<String, long[]> results, int column) {
+        return results.values().stream().mapToLong(v -> v[column]).sum();
     }
 
     /** One line per customer whose count or order-number sum differs from what was written. */
-    private static List<String> mismatches(String run, long written) throws Exception {
+    private static List<String> mismatches(Map<String, long[]> actual, long written) {
         long[] records = new long[CUSTOMERS];
         long[] idSums = new long[CUSTOMERS];
         for (long i = 0; i < written; i++) {
             records[(int) (i % CUSTOMERS)]++;
             idSums[(int) (i % CUSTOMERS)] += i;
         }
-        Map<String, long[]> actual = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(results(), "postgres", null);
-                Statement s = c.createStatement();
-                ResultSet r =
-                        s.executeQuery(
-                                "SELECT customer, records, id_sum FROM "
-                                        + RESULTS
-                                        + " WHERE run = '"
-                                        + run
-                                        + "'")) {
-            while (r.next()) {
-                actual.put(r.getString(1), new long[] {r.getLong(2), r.getLong(3)});
-            }
-        }
         List<String> out = new ArrayList<>();
         for (int k = 0; k < CUSTOMERS; k++) {
-            long[] a = actual.getOrDefault(customer(k), new long[2]);
+            long[] a = actual.getOrDefault(customer(k), new long[3]);
             if (a[0] != records[k] || a[1] != idSums[k]) {
                 out.add(
                         String.format(
@@ -272,22 +254,6 @@ class ClusterChaosSoakTest {
             }
         }
         return out;
-    }
-
-    private static Map<String, String> sequences(
-            Map<String, Checkpoint> stored, Iterable<String> shards) {
-        Map<String, String> out = new HashMap<>();
-        for (String shard : shards) {
-            Checkpoint c = stored.get(shard);
-            if (c != null) {
-                out.put(shard, c.sequenceNumber());
-            }
-        }
-        return out;
-    }
-
-    private static String row(String figure, Object value) {
-        return "| " + figure + " | " + value + " |";
     }
 
     /** Kills by {@code scripts/flink-cluster.sh}: TaskManagers in turn, the leading JobManager. */

@@ -19,7 +19,6 @@ import io.github.kinesisconsumer.testing.WrittenRecord;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -304,7 +303,7 @@ class ReliabilityScenariosTest {
                     () -> last.equals(sequences(watcher.latest())),
                     Duration.ofSeconds(60),
                     "the store to hold the last record of every shard");
-            long restarts = restarts(job);
+            long restarts = FlinkCluster.restarts(REPORTER, job.getJobID());
             Outcome outcome =
                     ScenarioJob.finish(job, ScenarioJob.expected(written), Duration.ofSeconds(10));
             System.out.println(
@@ -371,7 +370,7 @@ class ReliabilityScenariosTest {
         List<WrittenRecord> written = writer.get(120, TimeUnit.SECONDS);
         Outcome outcome =
                 ScenarioJob.finish(job, ScenarioJob.expected(written), Duration.ofSeconds(120));
-        long restarts = restarts(job);
+        long restarts = FlinkCluster.restarts(REPORTER, job.getJobID());
         System.out.println(
                 outcome.line(
                         6,
@@ -389,15 +388,6 @@ class ReliabilityScenariosTest {
         assertThat(outcome.lost).as("lost").isZero();
         assertThat(outcome.duplicated).as("duplicated").isZero();
         assertThat(outcome.read).isEqualTo(written);
-    }
-
-    private static long restarts(JobClient job) {
-        long max = 0;
-        for (Metric m : REPORTER.findMetrics(job.getJobID(), "numRestarts").values()) {
-            Object v = ((Gauge<?>) m).getValue();
-            max = Math.max(max, ((Number) v).longValue());
-        }
-        return max;
     }
 
     private static long emitted(List<String> shards) {

@@ -1,6 +1,9 @@
 package io.github.kinesisconsumer.testing;
 
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -29,5 +32,14 @@ public final class FlinkCluster {
                         .setNumberSlotsPerTaskManager(slots)
                         .setConfiguration(configuration)
                         .build());
+    }
+
+    /** The job's restarts so far, as {@code reporter} last saw its {@code numRestarts} gauge. */
+    public static long restarts(InMemoryReporter reporter, JobID job) {
+        long max = 0;
+        for (Metric m : reporter.findMetrics(job, "numRestarts").values()) {
+            max = Math.max(max, ((Number) ((Gauge<?>) m).getValue()).longValue());
+        }
+        return max;
     }
 }

@@ -4,6 +4,7 @@ import io.github.kinesisconsumer.store.Checkpoint;
 import io.github.kinesisconsumer.store.CheckpointStore;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +74,18 @@ public final class StoreWatcher implements AutoCloseable {
     /** The positions last read. */
     public Map<String, Checkpoint> latest() {
         return Map.copyOf(latest);
+    }
+
+    /** The sequence numbers last read for {@code shards}; shards with no position are left out. */
+    public Map<String, String> sequences(Iterable<String> shards) {
+        Map<String, String> out = new HashMap<>();
+        for (String shard : shards) {
+            Checkpoint c = latest.get(shard);
+            if (c != null) {
+                out.put(shard, c.sequenceNumber());
+            }
+        }
+        return out;
     }
 
     /** Shards whose stored position was seen to go backwards, with the two positions. */
