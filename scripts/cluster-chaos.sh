@@ -40,6 +40,6 @@ bash scripts/flink-cluster.sh start 2>"$LOGS/cluster-start.log" || { cat "$LOGS/
 seed=()
 [[ -n "${CHAOS_SEED:-}" ]] && seed=(-Dsoak.seed="$CHAOS_SEED")
 mvn -B -ntp -Psoak test -Dtest=ClusterChaosSoakTest -Dspotless.check.skip=true \
-  -Dchaos.cluster.jar="$JAR" -Dflink.version="$FLINK_VERSION" -Dchaos.root="$ROOT" \
+  -Dchaos.cluster.jar="$JAR" -Dchaos.flink.version="$FLINK_VERSION" -Dchaos.root="$ROOT" \
   -Dchaos.sabotage="${CHAOS_SABOTAGE:-}" \
   -Dsoak.minutes="${SOAK_MINUTES:-30}" -Dsoak.rate="${SOAK_RATE:-100}" "${seed[@]}" "$@"

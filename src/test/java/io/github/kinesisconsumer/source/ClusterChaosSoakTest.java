@@ -73,7 +73,7 @@ class ClusterChaosSoakTest {
         System.out.printf(
                 "SOAK cluster chaos: seed %d, %d min, %d records/s (replay: CHAOS_SEED=%d)%n",
                 seed, minutes, rate, seed);
-        String flink = System.getProperty("flink.version", "1.20.3");
+        String flink = System.getProperty("chaos.flink.version", "1.20.3");
         FlinkClusterScript cluster =
                 new FlinkClusterScript(
                         Path.of(System.getProperty("chaos.root", ".")).toAbsolutePath(), flink);
