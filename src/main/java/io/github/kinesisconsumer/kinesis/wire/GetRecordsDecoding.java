@@ -46,12 +46,26 @@ public final class GetRecordsDecoding implements ExecutionInterceptor {
                         .map(type -> type.toLowerCase(Locale.ROOT).contains("cbor"))
                         .orElse(false);
         try (InputStream in = body.get()) {
-            RecordsWireFormat.Split split = RecordsWireFormat.split(in, cbor);
+            long length =
+                    response.firstMatchingHeader("Content-Encoding").isPresent()
+                            ? -1L
+                            : response.firstMatchingHeader("Content-Length")
+                                    .map(GetRecordsDecoding::length)
+                                    .orElse(-1L);
+            RecordsWireFormat.Split split = RecordsWireFormat.split(in, cbor, length);
             holder.set(split.records);
             return Optional.of(new ByteArrayInputStream(split.rest));
         } catch (IOException e) {
             // as the SDK reports a body it cannot read: a client-side failure, retried by callers
             throw SdkClientException.create("could not read a GetRecords answer: " + e, e);
+        }
+    }
+
+    private static long length(String header) {
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1L;
         }
     }
 }

@@ -8,6 +8,7 @@ import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
 import software.amazon.awssdk.thirdparty.jackson.dataformat.cbor.CBORFactory;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,11 +18,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits a GetRecords answer, JSON or CBOR, into its records and the rest of the answer. Payloads
- * are decoded into byte arrays without an intermediate string: base64 in JSON from the parser's
- * character buffer ({@link Base64Text}), byte strings in CBOR as they are. Arrival times follow the
- * SDK's rules: epoch seconds with a fraction in JSON, truncated to milliseconds; epoch milliseconds
- * in CBOR.
+ * Splits a GetRecords answer, JSON or CBOR, into its records and the rest of the answer. JSON
+ * answers go through {@link JsonAnswerScanner}, which decodes payloads from the answer's bytes;
+ * CBOR answers, and JSON the scanner does not take, through Jackson's streaming parser, which gives
+ * CBOR byte strings as they are. Arrival times follow the SDK's rules: epoch seconds with a
+ * fraction in JSON, truncated to milliseconds; epoch milliseconds in CBOR.
  */
 final class RecordsWireFormat {
 
@@ -41,7 +42,31 @@ final class RecordsWireFormat {
         }
     }
 
-    static Split split(InputStream answer, boolean cbor) throws IOException {
+    /** {@code length}: the answer's length in bytes if known, else -1. */
+    static Split split(InputStream answer, boolean cbor, long length) throws IOException {
+        if (!cbor) {
+            byte[] bytes = readAll(answer, length);
+            Split scanned = JsonAnswerScanner.scan(bytes);
+            return scanned != null ? scanned : parse(new ByteArrayInputStream(bytes), false);
+        }
+        return parse(answer, true);
+    }
+
+    private static byte[] readAll(InputStream answer, long length) throws IOException {
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            return answer.readAllBytes();
+        }
+        byte[] bytes = new byte[(int) length];
+        int read = answer.readNBytes(bytes, 0, bytes.length);
+        if (read < bytes.length) {
+            throw new IOException(
+                    "a GetRecords answer ended after " + read + " of " + length + " bytes");
+        }
+        return bytes;
+    }
+
+    /** The general way, for CBOR and for JSON the scanner does not take. */
+    static Split parse(InputStream answer, boolean cbor) throws IOException {
         JsonFactory factory = cbor ? CBOR : JSON;
         List<Record> records = List.of();
         ByteArrayOutputStream rest = new ByteArrayOutputStream(256);
@@ -75,7 +100,7 @@ final class RecordsWireFormat {
                 }
                 switch (field) {
                     case "Data":
-                        record.data(SdkBytes.fromByteArrayUnsafe(data(parser, cbor)));
+                        record.data(SdkBytes.fromByteArrayUnsafe(parser.getBinaryValue()));
                         break;
                     case "SequenceNumber":
                         record.sequenceNumber(parser.getText());
@@ -98,14 +123,6 @@ final class RecordsWireFormat {
         return records;
     }
 
-    private static byte[] data(JsonParser parser, boolean cbor) throws IOException {
-        if (cbor || parser.currentToken() != JsonToken.VALUE_STRING) {
-            return parser.getBinaryValue();
-        }
-        return Base64Text.decode(
-                parser.getTextCharacters(), parser.getTextOffset(), parser.getTextLength());
-    }
-
     private static Instant arrival(JsonParser parser, boolean cbor) throws IOException {
         if (cbor) {
             return Instant.ofEpochMilli(parser.getLongValue());
@@ -113,38 +130,7 @@ final class RecordsWireFormat {
         if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
             return Instant.ofEpochMilli(Math.multiplyExact(parser.getLongValue(), 1000L));
         }
-        return Instant.ofEpochMilli(secondsToMillis(parser));
-    }
-
-    /** Epoch seconds like {@code 1733300000.123} to milliseconds, truncated, without BigDecimal. */
-    private static long secondsToMillis(JsonParser parser) throws IOException {
-        char[] text = parser.getTextCharacters();
-        int from = parser.getTextOffset();
-        int to = from + parser.getTextLength();
-        long whole = 0;
-        int i = from;
-        for (; i < to && text[i] >= '0' && text[i] <= '9'; i++) {
-            whole = whole * 10 + (text[i] - '0');
-        }
-        if (i == from || (i < to && text[i] != '.') || whole > Long.MAX_VALUE / 1000) {
-            return exactMillis(parser);
-        }
-        long millis = 0;
-        int digits = 0;
-        for (i++; i < to; i++) {
-            char c = text[i];
-            if (c < '0' || c > '9') {
-                return exactMillis(parser);
-            }
-            if (digits < 3) {
-                millis = millis * 10 + (c - '0');
-                digits++;
-            }
-        }
-        for (; digits < 3; digits++) {
-            millis *= 10;
-        }
-        return whole * 1000 + millis;
+        return Instant.ofEpochMilli(exactMillis(parser));
     }
 
     /** The SDK's own conversion, for any number the fast path does not take. */
