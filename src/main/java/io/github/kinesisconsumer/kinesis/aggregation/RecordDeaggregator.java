@@ -1,10 +1,10 @@
 package io.github.kinesisconsumer.kinesis.aggregation;
 
 import io.github.kinesisconsumer.annotation.Internal;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,12 +59,8 @@ public final class RecordDeaggregator {
      * @return the user records in order, or the record itself as one plain user record; empty only
      *     for a valid aggregate that holds no records
      */
-    public static List<UserRecord> deaggregate(Record record) {
-        return deaggregate(
-                record.data().asByteArrayUnsafe(),
-                record.partitionKey(),
-                null,
-                record.sequenceNumber());
+    public static List<UserRecord> deaggregate(RawRecord record) {
+        return deaggregate(record.data(), record.partitionKey(), null, record.sequenceNumber());
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.github.kinesisconsumer.kinesis.read;
 
-import software.amazon.awssdk.services.kinesis.model.Record;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,14 +54,14 @@ final class BufferBudget {
      * Counts the records of an answer of the lane as buffered and returns their cost; the largest
      * sizes the lane's next calls.
      */
-    long add(Lane<?> lane, List<Record> records) {
+    long add(Lane<?> lane, List<RawRecord> records) {
         if (records.isEmpty()) {
             return 0;
         }
         long bytes = 0;
         long largest = 0;
         for (int i = 0; i < records.size(); i++) {
-            long cost = records.get(i).data().asByteArrayUnsafe().length + RECORD_OVERHEAD;
+            long cost = records.get(i).data().length + RECORD_OVERHEAD;
             bytes += cost;
             largest = Math.max(largest, cost);
         }

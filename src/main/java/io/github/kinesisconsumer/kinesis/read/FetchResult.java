@@ -2,9 +2,9 @@ package io.github.kinesisconsumer.kinesis.read;
 
 import io.github.kinesisconsumer.annotation.Internal;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,7 +18,7 @@ import java.util.List;
 public final class FetchResult {
 
     private final String shardId;
-    private final List<Record> records;
+    private final List<RawRecord> records;
     private final long bytes;
     private final Long millisBehindLatest;
     private final boolean shardEnd;
@@ -28,7 +28,7 @@ public final class FetchResult {
 
     FetchResult(
             String shardId,
-            List<Record> records,
+            List<RawRecord> records,
             long bytes,
             Long millisBehindLatest,
             boolean shardEnd,
@@ -63,7 +63,7 @@ public final class FetchResult {
     }
 
     /** Raw Kinesis records; aggregated records are not yet split into user records. */
-    public List<Record> records() {
+    public List<RawRecord> records() {
         return records;
     }
 

@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.kinesis.read;
 
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.wire.DecodedRecords;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,6 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.util.List;
 
@@ -168,7 +168,7 @@ final class GetRecordsTransport implements Transport<GetRecordsTransport.Cursor>
         long latency = System.nanoTime() - startNanos;
         engine.metrics().lastFetchLatencyNanos = latency;
         engine.metrics().fetchNanos.add(latency);
-        List<Record> records = decoded.recordsOf(response);
+        List<RawRecord> records = decoded.recordsOf(response);
         Long behind = response.millisBehindLatest();
         cursor.iterator = response.nextShardIterator();
         boolean end = cursor.iterator == null;

@@ -5,8 +5,7 @@ import io.github.kinesisconsumer.kinesis.KinesisRecord;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.aggregation.RecordDeaggregator;
 import io.github.kinesisconsumer.kinesis.aggregation.UserRecord;
-
-import software.amazon.awssdk.services.kinesis.model.Record;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,12 +31,9 @@ public final class RecordDecoder {
     public void decode(FetchResult result, Consumer<KinesisRecord> sink) {
         StartingPosition resume = result.resumeInside();
         String shardId = result.shardId();
-        for (Record record : result.records()) {
-            byte[] bytes = record.data().asByteArrayUnsafe();
-            long arrival =
-                    record.approximateArrivalTimestamp() == null
-                            ? 0L
-                            : record.approximateArrivalTimestamp().toEpochMilli();
+        for (RawRecord record : result.records()) {
+            byte[] bytes = record.data();
+            long arrival = record.arrivalMillis();
             boolean resumesHere =
                     resume != null && resume.sequenceNumber().equals(record.sequenceNumber());
             if (!deaggregate || !RecordDeaggregator.isAggregated(bytes)) {

@@ -6,12 +6,12 @@ import io.github.kinesisconsumer.kinesis.KinesisCallException;
 import io.github.kinesisconsumer.kinesis.KinesisErrors;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
 import java.time.Instant;
@@ -340,7 +340,7 @@ final class ShardReadingEngine<S> implements ShardReader {
      */
     boolean deliver(
             Lane<S> lane,
-            List<Record> records,
+            List<RawRecord> records,
             Long millisBehindLatest,
             String resumeAfter,
             boolean end,

@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.kinesis.read;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.KinesisCallException;
 import io.github.kinesisconsumer.kinesis.KinesisErrors;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -218,7 +219,7 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
         line.lastEventMillis = System.currentTimeMillis();
         if (engine.deliver(
                 lane,
-                event.records(),
+                RawRecord.all(event.records()),
                 behind,
                 continuation,
                 continuation == null,

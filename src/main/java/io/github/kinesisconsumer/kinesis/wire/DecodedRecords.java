@@ -6,7 +6,6 @@ import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.util.List;
 
@@ -22,7 +21,7 @@ public final class DecodedRecords {
     static final ExecutionAttribute<DecodedRecords> ATTRIBUTE =
             new ExecutionAttribute<>("kinesis-consumer.decoded-records");
 
-    private volatile List<Record> records;
+    private volatile List<RawRecord> records;
 
     private DecodedRecords() {}
 
@@ -42,14 +41,14 @@ public final class DecodedRecords {
         return holder;
     }
 
-    void set(List<Record> decoded) {
+    void set(List<RawRecord> decoded) {
         this.records = decoded;
     }
 
     /** The records of {@code response}: the decoded ones if the interceptor ran, else the SDK's. */
-    public List<Record> recordsOf(GetRecordsResponse response) {
-        List<Record> decoded = records;
-        return decoded != null ? decoded : response.records();
+    public List<RawRecord> recordsOf(GetRecordsResponse response) {
+        List<RawRecord> decoded = records;
+        return decoded != null ? decoded : RawRecord.all(response.records());
     }
 
     /** True when the interceptor decoded this call's records. */

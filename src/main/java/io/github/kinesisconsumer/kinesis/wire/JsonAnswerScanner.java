@@ -1,8 +1,5 @@
 package io.github.kinesisconsumer.kinesis.wire;
 
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.model.Record;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -10,7 +7,6 @@ import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +25,7 @@ final class JsonAnswerScanner {
     private static final byte[] SEQUENCE_NUMBER = ascii("SequenceNumber");
     private static final byte[] PARTITION_KEY = ascii("PartitionKey");
     private static final byte[] ARRIVAL = ascii("ApproximateArrivalTimestamp");
-    private static final byte[] ENCRYPTION_TYPE = ascii("EncryptionType");
+    private static final byte[] NO_DATA = new byte[0];
 
     /** Thrown inside the scanner when the answer is not one it takes; never leaves it. */
     private static final class GiveUp extends Exception {
@@ -74,7 +70,7 @@ final class JsonAnswerScanner {
     }
 
     private RecordsWireFormat.Split answer() throws GiveUp, IOException {
-        List<Record> records = List.of();
+        List<RawRecord> records = List.of();
         ByteArrayOutputStream rest = new ByteArrayOutputStream(256);
         rest.write('{');
         skipSpace();
@@ -110,10 +106,10 @@ final class JsonAnswerScanner {
         return new RecordsWireFormat.Split(records, rest.toByteArray());
     }
 
-    private List<Record> records() throws GiveUp, IOException {
+    private List<RawRecord> records() throws GiveUp, IOException {
         pos++;
         skipSpace();
-        List<Record> records =
+        List<RawRecord> records =
                 new ArrayList<>(Math.min(MAX_RECORDS, (end - pos) / SMALLEST_RECORD + 1));
         if (in[pos] == ']') {
             pos++;
@@ -126,13 +122,16 @@ final class JsonAnswerScanner {
         return records;
     }
 
-    private Record record() throws GiveUp, IOException {
+    private RawRecord record() throws GiveUp, IOException {
         expect('{');
         skipSpace();
-        Record.Builder record = Record.builder();
+        String sequenceNumber = null;
+        String partitionKey = null;
+        long arrivalMillis = 0L;
+        byte[] data = NO_DATA;
         if (in[pos] == '}') {
             pos++;
-            return record.build();
+            return new RawRecord(null, null, 0L, NO_DATA);
         }
         do {
             key();
@@ -140,21 +139,19 @@ final class JsonAnswerScanner {
                 skipValue();
             } else if (isKey(DATA)) {
                 int from = stringStart();
-                record.data(SdkBytes.fromByteArrayUnsafe(Base64Text.decode(in, from, pos - from)));
+                data = Base64Text.decode(in, from, pos - from);
                 pos++;
             } else if (isKey(SEQUENCE_NUMBER)) {
-                record.sequenceNumber(string());
+                sequenceNumber = string();
             } else if (isKey(PARTITION_KEY)) {
-                record.partitionKey(string());
+                partitionKey = string();
             } else if (isKey(ARRIVAL)) {
-                record.approximateArrivalTimestamp(Instant.ofEpochMilli(arrivalMillis()));
-            } else if (isKey(ENCRYPTION_TYPE)) {
-                record.encryptionType(string());
+                arrivalMillis = arrivalMillis();
             } else {
                 skipValue();
             }
         } while (nextMember('}'));
-        return record.build();
+        return new RawRecord(sequenceNumber, partitionKey, arrivalMillis, data);
     }
 
     /** Reads {@code "name" :} and leaves the position at the value. */

@@ -1,7 +1,5 @@
 package io.github.kinesisconsumer.kinesis.wire;
 
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonGenerator;
 import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
@@ -13,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,10 +30,10 @@ final class RecordsWireFormat {
 
     /** The records, and the answer without them in the same encoding. */
     static final class Split {
-        final List<Record> records;
+        final List<RawRecord> records;
         final byte[] rest;
 
-        Split(List<Record> records, byte[] rest) {
+        Split(List<RawRecord> records, byte[] rest) {
             this.records = records;
             this.rest = rest;
         }
@@ -68,7 +65,7 @@ final class RecordsWireFormat {
     /** The general way, for CBOR and for JSON the scanner does not take. */
     static Split parse(InputStream answer, boolean cbor) throws IOException {
         JsonFactory factory = cbor ? CBOR : JSON;
-        List<Record> records = List.of();
+        List<RawRecord> records = List.of();
         ByteArrayOutputStream rest = new ByteArrayOutputStream(256);
         try (JsonParser parser = factory.createParser(answer);
                 JsonGenerator out = factory.createGenerator(rest)) {
@@ -89,10 +86,13 @@ final class RecordsWireFormat {
         return new Split(records, rest.toByteArray());
     }
 
-    private static List<Record> records(JsonParser parser, boolean cbor) throws IOException {
-        List<Record> records = new ArrayList<>();
+    private static List<RawRecord> records(JsonParser parser, boolean cbor) throws IOException {
+        List<RawRecord> records = new ArrayList<>();
         while (parser.nextToken() == JsonToken.START_OBJECT) {
-            Record.Builder record = Record.builder();
+            String sequenceNumber = null;
+            String partitionKey = null;
+            long arrivalMillis = 0L;
+            byte[] data = new byte[0];
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
                 if (parser.nextToken() == JsonToken.VALUE_NULL) {
@@ -100,37 +100,34 @@ final class RecordsWireFormat {
                 }
                 switch (field) {
                     case "Data":
-                        record.data(SdkBytes.fromByteArrayUnsafe(parser.getBinaryValue()));
+                        data = parser.getBinaryValue();
                         break;
                     case "SequenceNumber":
-                        record.sequenceNumber(parser.getText());
+                        sequenceNumber = parser.getText();
                         break;
                     case "PartitionKey":
-                        record.partitionKey(parser.getText());
+                        partitionKey = parser.getText();
                         break;
                     case "ApproximateArrivalTimestamp":
-                        record.approximateArrivalTimestamp(arrival(parser, cbor));
-                        break;
-                    case "EncryptionType":
-                        record.encryptionType(parser.getText());
+                        arrivalMillis = arrivalMillis(parser, cbor);
                         break;
                     default:
                         parser.skipChildren();
                 }
             }
-            records.add(record.build());
+            records.add(new RawRecord(sequenceNumber, partitionKey, arrivalMillis, data));
         }
         return records;
     }
 
-    private static Instant arrival(JsonParser parser, boolean cbor) throws IOException {
+    private static long arrivalMillis(JsonParser parser, boolean cbor) throws IOException {
         if (cbor) {
-            return Instant.ofEpochMilli(parser.getLongValue());
+            return parser.getLongValue();
         }
         if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-            return Instant.ofEpochMilli(Math.multiplyExact(parser.getLongValue(), 1000L));
+            return Math.multiplyExact(parser.getLongValue(), 1000L);
         }
-        return Instant.ofEpochMilli(exactMillis(parser));
+        return exactMillis(parser);
     }
 
     /** The SDK's own conversion, for any number the fast path does not take. */

@@ -1,5 +1,7 @@
 package io.github.kinesisconsumer.kinesis.aggregation;
 
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -381,7 +383,7 @@ class RecordDeaggregatorTest {
                         .data(SdkBytes.fromByteArrayUnsafe(aggregate))
                         .build();
 
-        List<UserRecord> records = RecordDeaggregator.deaggregate(record);
+        List<UserRecord> records = RecordDeaggregator.deaggregate(RawRecord.of(record));
 
         assertThat(records).extracting(UserRecord::partitionKey).containsExactly("p1", "p2");
         assertThat(records).extracting(UserRecord::explicitHashKey).containsExactly(null, "5");
@@ -394,7 +396,7 @@ class RecordDeaggregatorTest {
                         .sequenceNumber("1")
                         .data(SdkBytes.fromByteArray(plain))
                         .build();
-        assertThat(RecordDeaggregator.deaggregate(plainRecord))
+        assertThat(RecordDeaggregator.deaggregate(RawRecord.of(plainRecord)))
                 .singleElement()
                 .satisfies(
                         r -> {

@@ -4,14 +4,15 @@ import io.github.kinesisconsumer.kinesis.KinesisCallException;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
 import io.github.kinesisconsumer.kinesis.StreamRef;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 import io.github.kinesisconsumer.testing.FakeKinesis;
 
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -363,8 +364,8 @@ class PollingFaultTest {
 
     private static List<String> payloads(PollingReader reader, String shard) {
         List<String> out = new ArrayList<>();
-        for (Record r : reader.byShard.getOrDefault(shard, List.of())) {
-            out.add(r.data().asUtf8String());
+        for (RawRecord r : reader.byShard.getOrDefault(shard, List.of())) {
+            out.add(new String(r.data(), StandardCharsets.UTF_8));
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.kinesis.read;
 import io.github.kinesisconsumer.kinesis.KinesisCallException;
 import io.github.kinesisconsumer.kinesis.PollerOptions;
 import io.github.kinesisconsumer.kinesis.StartingPosition;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 import io.github.kinesisconsumer.testing.KinesisEmulatorExtension;
 import io.github.kinesisconsumer.testing.TestStream;
 import io.github.kinesisconsumer.testing.WrittenRecord;
@@ -10,7 +11,6 @@ import io.github.kinesisconsumer.testing.WrittenRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.Record;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -179,10 +179,10 @@ class PollingKinesisLocalTest {
         for (WrittenRecord w : written) {
             expected.computeIfAbsent(w.shardId, k -> new ArrayList<>()).add(w.sequenceNumber);
         }
-        for (Map.Entry<String, List<Record>> shard : reader.byShard.entrySet()) {
+        for (Map.Entry<String, List<RawRecord>> shard : reader.byShard.entrySet()) {
             List<String> seqs = new ArrayList<>();
             BigInteger previous = BigInteger.valueOf(-1);
-            for (Record r : shard.getValue()) {
+            for (RawRecord r : shard.getValue()) {
                 BigInteger seq = new BigInteger(r.sequenceNumber());
                 assertThat(seq).as("sequence order in " + shard.getKey()).isGreaterThan(previous);
                 previous = seq;
@@ -193,8 +193,8 @@ class PollingKinesisLocalTest {
                     .containsExactlyElementsOf(expected.getOrDefault(shard.getKey(), List.of()));
         }
         Map<String, String> payloadBySeq = new HashMap<>();
-        for (Record r : reader.all()) {
-            payloadBySeq.put(r.sequenceNumber(), r.data().asString(StandardCharsets.UTF_8));
+        for (RawRecord r : reader.all()) {
+            payloadBySeq.put(r.sequenceNumber(), new String(r.data(), StandardCharsets.UTF_8));
         }
         for (WrittenRecord w : written) {
             assertThat(payloadBySeq.get(w.sequenceNumber)).isEqualTo(w.text());

@@ -1,6 +1,6 @@
 package io.github.kinesisconsumer.kinesis.read;
 
-import software.amazon.awssdk.services.kinesis.model.Record;
+import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 /** Test helper: drains a {@link ShardReader#polling polling reader} into per-shard record lists. */
 final class PollingReader {
 
-    final Map<String, List<Record>> byShard = new LinkedHashMap<>();
+    final Map<String, List<RawRecord>> byShard = new LinkedHashMap<>();
     final Set<String> ended = new HashSet<>();
     final Map<String, List<String>> children = new LinkedHashMap<>();
     int total;
@@ -44,8 +44,8 @@ final class PollingReader {
         return total - before;
     }
 
-    List<Record> all() {
-        List<Record> all = new ArrayList<>();
+    List<RawRecord> all() {
+        List<RawRecord> all = new ArrayList<>();
         byShard.values().forEach(all::addAll);
         return all;
     }

@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
-import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 import java.io.IOException;
@@ -88,14 +87,14 @@ class GetRecordsDecodingTest {
 
             assertThat(decoded).allSatisfy(page -> assertThat(page.decodedByUs).isTrue());
             assertThat(parsed).allSatisfy(page -> assertThat(page.decodedByUs).isFalse());
-            List<Record> ourRecords = records(decoded);
-            List<Record> sdkRecords = records(parsed);
+            List<RawRecord> ourRecords = records(decoded);
+            List<RawRecord> sdkRecords = records(parsed);
             assertThat(ourRecords).hasSize(400);
             assertThat(ourRecords).isEqualTo(sdkRecords);
             for (int i = 0; i < 400; i++) {
                 assertThat(ourRecords.get(i).partitionKey()).isEqualTo(keys.get(i));
-                assertThat(ourRecords.get(i).data().asByteArray()).isEqualTo(data.get(i));
-                assertThat(ourRecords.get(i).approximateArrivalTimestamp()).isNotNull();
+                assertThat(ourRecords.get(i).data()).isEqualTo(data.get(i));
+                assertThat(ourRecords.get(i).arrivalMillis()).isPositive();
             }
             Page ourEnd = decoded.get(decoded.size() - 1);
             Page sdkEnd = parsed.get(parsed.size() - 1);
@@ -221,7 +220,7 @@ class GetRecordsDecodingTest {
 
     private static final class Page {
         final GetRecordsResponse response;
-        final List<Record> records;
+        final List<RawRecord> records;
         final boolean decodedByUs;
 
         Page(GetRecordsResponse response, DecodedRecords holder) {
@@ -249,8 +248,8 @@ class GetRecordsDecodingTest {
         return new Page(client.getRecords(request.build()).join(), holder);
     }
 
-    private static List<Record> records(List<Page> pages) {
-        List<Record> all = new ArrayList<>();
+    private static List<RawRecord> records(List<Page> pages) {
+        List<RawRecord> all = new ArrayList<>();
         pages.forEach(page -> all.addAll(page.records));
         return all;
     }
