@@ -40,13 +40,17 @@ final class ShardRecords implements RecordsWithSplitIds<KinesisRecord> {
         release.accept(bytes);
     }
 
-    private final Map<String, List<KinesisRecord>> byShard = new LinkedHashMap<>();
+    private final Map<String, ArrayList<KinesisRecord>> byShard = new LinkedHashMap<>();
     private final Set<String> finished = new HashSet<>();
-    private Iterator<Map.Entry<String, List<KinesisRecord>>> shards;
+    private Iterator<Map.Entry<String, ArrayList<KinesisRecord>>> shards;
     private Iterator<KinesisRecord> current;
 
-    List<KinesisRecord> recordsOf(String shardId) {
-        return byShard.computeIfAbsent(shardId, k -> new ArrayList<>());
+    /** The list a shard's records go to, with room for {@code coming} more. */
+    List<KinesisRecord> recordsOf(String shardId, int coming) {
+        ArrayList<KinesisRecord> records =
+                byShard.computeIfAbsent(shardId, k -> new ArrayList<>(coming));
+        records.ensureCapacity(records.size() + coming);
+        return records;
     }
 
     void finished(String shardId) {
@@ -67,7 +71,7 @@ final class ShardRecords implements RecordsWithSplitIds<KinesisRecord> {
             current = null;
             return null;
         }
-        Map.Entry<String, List<KinesisRecord>> next = shards.next();
+        Map.Entry<String, ArrayList<KinesisRecord>> next = shards.next();
         current = next.getValue().iterator();
         return next.getKey();
     }

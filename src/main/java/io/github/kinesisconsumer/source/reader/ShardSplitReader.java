@@ -92,7 +92,8 @@ final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
             }
             if (!split.isBounded()) {
                 if (!result.records().isEmpty()) {
-                    decoder.decode(result, out.recordsOf(result.shardId())::add);
+                    decoder.decode(
+                            result, out.recordsOf(result.shardId(), result.records().size())::add);
                 }
                 if (result.isShardEnd()) {
                     finish(out, split.shardId());
@@ -101,7 +102,7 @@ final class ShardSplitReader implements SplitReader<KinesisRecord, ShardSplit> {
             }
             long stopAt = split.stopAtArrivalMillis();
             boolean[] reachedStop = new boolean[1];
-            List<KinesisRecord> sink = out.recordsOf(result.shardId());
+            List<KinesisRecord> sink = out.recordsOf(result.shardId(), result.records().size());
             decoder.decode(
                     result,
                     r -> {
