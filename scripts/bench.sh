@@ -10,6 +10,7 @@
 #                                #  decoding GetRecords), --rounds=N (interleaved), --no-warmup)
 #   scripts/bench.sh throughput-kinesalite  # the same readers on kinesalite (real emulator)
 #   scripts/bench.sh discovery   # enumerator: discover and assign a 10,000-shard stream
+#   scripts/bench.sh decode [bytes] [seconds]  # JSON GetRecords decoding alone, ns and bytes per record
 #   scripts/bench.sh latency     # put->emit p50/p99 at 1,000 records/s over 4 shards (kinesalite)
 #
 # Prints a table and one "RESULT <name> <value> <unit>" line per figure.
@@ -26,7 +27,8 @@ case "${1:-}" in
   latency) MAIN=io.github.kinesisconsumer.bench.LatencyBenchmark; SERVICES=(kinesalite); HEAP=-Xmx2g ;;
   latency-efo) MAIN=io.github.kinesisconsumer.bench.LatencyBenchmark; SERVICES=(kinesis-local); HEAP=-Xmx2g ;;
   discovery) MAIN=io.github.kinesisconsumer.bench.DiscoveryBenchmark; SERVICES=(); HEAP=-Xmx2g ;;
-  *) echo "usage: scripts/bench.sh mirror|throughput|throughput-kinesalite|discovery|latency|latency-efo [options]" >&2; exit 2 ;;
+  decode) MAIN=io.github.kinesisconsumer.kinesis.wire.DecodeBenchmark; SERVICES=(); HEAP=-Xmx2g ;;
+  *) echo "usage: scripts/bench.sh mirror|throughput|throughput-kinesalite|discovery|decode|latency|latency-efo [options]" >&2; exit 2 ;;
 esac
 NAME="$1"
 shift
