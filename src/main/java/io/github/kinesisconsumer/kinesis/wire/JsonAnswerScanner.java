@@ -53,17 +53,19 @@ final class JsonAnswerScanner {
     private int keyStart;
     private int keyLength;
 
-    private JsonAnswerScanner(byte[] in) {
+    private JsonAnswerScanner(byte[] in, int length) {
         this.in = in;
-        this.end = in.length;
+        this.end = length;
     }
 
     /**
-     * The answer's records and the rest of it, or {@code null} if this scanner does not take it.
+     * The records and the rest of the answer in the first {@code length} bytes of {@code answer},
+     * or {@code null} if this scanner does not take it. Bytes after {@code length} may be anything:
+     * a scan that runs past it ends beyond it and gives up.
      */
-    static RecordsWireFormat.Split scan(byte[] answer) throws IOException {
+    static RecordsWireFormat.Split scan(byte[] answer, int length) throws IOException {
         try {
-            return new JsonAnswerScanner(answer).answer();
+            return new JsonAnswerScanner(answer, length).answer();
         } catch (GiveUp | ArrayIndexOutOfBoundsException e) {
             return null;
         }

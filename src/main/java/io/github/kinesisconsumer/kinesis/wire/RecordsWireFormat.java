@@ -41,25 +41,31 @@ final class RecordsWireFormat {
 
     /** {@code length}: the answer's length in bytes if known, else -1. */
     static Split split(InputStream answer, boolean cbor, long length) throws IOException {
-        if (!cbor) {
-            byte[] bytes = readAll(answer, length);
-            Split scanned = JsonAnswerScanner.scan(bytes);
-            return scanned != null ? scanned : parse(new ByteArrayInputStream(bytes), false);
+        if (cbor) {
+            return parse(answer, true);
         }
-        return parse(answer, true);
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            byte[] bytes = answer.readAllBytes();
+            return scanOrParse(bytes, bytes.length);
+        }
+        byte[] buffer = AnswerBuffers.take((int) length);
+        try {
+            int read = answer.readNBytes(buffer, 0, (int) length);
+            if (read < length) {
+                throw new IOException(
+                        "a GetRecords answer ended after " + read + " of " + length + " bytes");
+            }
+            return scanOrParse(buffer, read);
+        } finally {
+            AnswerBuffers.give(buffer);
+        }
     }
 
-    private static byte[] readAll(InputStream answer, long length) throws IOException {
-        if (length < 0 || length > Integer.MAX_VALUE - 8) {
-            return answer.readAllBytes();
-        }
-        byte[] bytes = new byte[(int) length];
-        int read = answer.readNBytes(bytes, 0, bytes.length);
-        if (read < bytes.length) {
-            throw new IOException(
-                    "a GetRecords answer ended after " + read + " of " + length + " bytes");
-        }
-        return bytes;
+    private static Split scanOrParse(byte[] answer, int length) throws IOException {
+        Split scanned = JsonAnswerScanner.scan(answer, length);
+        return scanned != null
+                ? scanned
+                : parse(new ByteArrayInputStream(answer, 0, length), false);
     }
 
     /** The general way, for CBOR and for JSON the scanner does not take. */

@@ -32,7 +32,10 @@ class JsonAnswerScannerTest {
             byte[] answer = randomAnswer(random).getBytes(StandardCharsets.UTF_8);
             RecordsWireFormat.Split expected =
                     RecordsWireFormat.parse(new ByteArrayInputStream(answer), false);
-            RecordsWireFormat.Split actual = JsonAnswerScanner.scan(answer);
+            byte[] reused = new byte[answer.length + 64];
+            System.arraycopy(answer, 0, reused, 0, answer.length);
+            java.util.Arrays.fill(reused, answer.length, reused.length, (byte) '"');
+            RecordsWireFormat.Split actual = JsonAnswerScanner.scan(reused, answer.length);
             assertThat(actual).as(new String(answer, StandardCharsets.UTF_8)).isNotNull();
             scanned += actual.records.size();
             assertThat(actual.records).isEqualTo(expected.records);
@@ -52,7 +55,7 @@ class JsonAnswerScannerTest {
         };
         for (String text : answers) {
             byte[] answer = text.getBytes(StandardCharsets.UTF_8);
-            assertThat(JsonAnswerScanner.scan(answer)).as(text).isNull();
+            assertThat(JsonAnswerScanner.scan(answer, answer.length)).as(text).isNull();
             RecordsWireFormat.Split split =
                     RecordsWireFormat.split(new ByteArrayInputStream(answer), false, answer.length);
             assertThat(split.records).as(text).hasSize(1);
@@ -80,7 +83,13 @@ class JsonAnswerScannerTest {
                 "{\"NextShardIterator\":\"it\",\"Records\":[{\"Data\":\"QUJD\",\"SequenceNumber\":\"1\"}]}";
         for (int cut = 0; cut < whole.length(); cut++) {
             byte[] answer = whole.substring(0, cut).getBytes(StandardCharsets.UTF_8);
-            assertThat(JsonAnswerScanner.scan(answer)).as(whole.substring(0, cut)).isNull();
+            assertThat(JsonAnswerScanner.scan(answer, answer.length))
+                    .as(whole.substring(0, cut))
+                    .isNull();
+            byte[] wholeBytes = whole.getBytes(StandardCharsets.UTF_8);
+            assertThat(JsonAnswerScanner.scan(wholeBytes, cut))
+                    .as("the first %d bytes of a reused array that holds the rest", cut)
+                    .isNull();
             assertThatThrownBy(
                             () ->
                                     RecordsWireFormat.split(
