@@ -1,5 +1,6 @@
 package io.github.kinesisconsumer.bench;
 
+import io.github.kinesisconsumer.testing.FastFanOutServer;
 import io.github.kinesisconsumer.testing.FastKinesisServer;
 import io.github.kinesisconsumer.consumer.KinesisConsumer;
 import io.github.kinesisconsumer.consumer.ScanResult;
@@ -90,6 +91,12 @@ public final class ThroughputBenchmark {
 
     /** Calls per second per shard that no reader reaches: pacing off. */
     static final double UNPACED_CALLS = 100_000.0;
+
+    /**
+     * Records per SubscribeToShard event from the stand-in (about 170 KB of JSON at 100 B): Kinesis
+     * sends a shard's backlog in events of up to a few hundred KB.
+     */
+    static final int FAN_OUT_EVENT_RECORDS = 1000;
 
     static final String LEGACY_CLASS =
             "org.apache.flink.streaming.connectors.kinesis.FlinkKinesisConsumer";
@@ -343,6 +350,10 @@ public final class ThroughputBenchmark {
             try (Target warm = Target.fast(4, 50_000, 100)) {
                 runRaw(warm, false);
                 runFlink(warm, "source", 1);
+                if (readers.contains("raw-efo") || readers.contains("source-efo")) {
+                    runRawFanOut(warm);
+                    runFlink(warm, "source-efo", 1);
+                }
                 if (legacyAvailable && readers.contains("legacy")) {
                     runFlink(warm, "legacy", 1);
                 }
@@ -371,6 +382,9 @@ public final class ThroughputBenchmark {
                         }
                         if (readers.contains("raw-paced")) {
                             results.add(runRaw(target, true));
+                        }
+                        if (readers.contains("raw-efo")) {
+                            results.add(runRawFanOut(target));
                         }
                         for (int p : parallelisms) {
                             for (String reader : FLINK_READERS) {
@@ -417,6 +431,9 @@ public final class ThroughputBenchmark {
         final int size;
         final FastKinesisServer server;
         Process standIn;
+        /** Where SubscribeToShard is served ({@link FastFanOutServer}), or null. */
+        String fanOutEndpoint;
+        FastFanOutServer fanOut;
 
         private Target(
                 String endpoint,
@@ -435,8 +452,17 @@ public final class ThroughputBenchmark {
 
         static Target fast(int shards, int perShard, int size) throws Exception {
             FastKinesisServer server = FastKinesisServer.start(shards, perShard, size, 4);
-            return new Target(
-                    server.endpoint(), FastKinesisServer.STREAM, shards, perShard, size, server);
+            Target t =
+                    new Target(
+                            server.endpoint(),
+                            FastKinesisServer.STREAM,
+                            shards,
+                            perShard,
+                            size,
+                            server);
+            t.fanOut = FastFanOutServer.start(server, FAN_OUT_EVENT_RECORDS);
+            t.fanOutEndpoint = t.fanOut.endpoint();
+            return t;
         }
 
         /** The stand-in in a JVM of its own: its data and CPU stay out of the reader's JVM. */
@@ -457,12 +483,16 @@ public final class ThroughputBenchmark {
                                     "4")
                             .redirectError(ProcessBuilder.Redirect.INHERIT)
                             .start();
-            String line =
+            java.io.BufferedReader out =
                     new java.io.BufferedReader(
-                                    new java.io.InputStreamReader(
-                                            p.getInputStream(), StandardCharsets.US_ASCII))
-                            .readLine();
-            if (line == null || !line.startsWith("endpoint ")) {
+                            new java.io.InputStreamReader(
+                                    p.getInputStream(), StandardCharsets.US_ASCII));
+            String line = out.readLine();
+            String fanOutLine = out.readLine();
+            if (line == null
+                    || !line.startsWith("endpoint ")
+                    || fanOutLine == null
+                    || !fanOutLine.startsWith("fan-out ")) {
                 p.destroyForcibly();
                 throw new IllegalStateException("stand-in JVM did not start: " + line);
             }
@@ -475,6 +505,7 @@ public final class ThroughputBenchmark {
                             size,
                             null);
             t.standIn = p;
+            t.fanOutEndpoint = fanOutLine.substring(8);
             return t;
         }
 
@@ -538,7 +569,19 @@ public final class ThroughputBenchmark {
         }
 
         LongSupplier serverCpu() {
-            return server != null ? server::serverCpuNanos : () -> 0L;
+            if (server == null) {
+                return () -> 0L;
+            }
+            return () -> server.serverCpuNanos() + fanOut.serverCpuNanos();
+        }
+
+        ClientSettings fanOutClientSettings() {
+            return ClientSettings.builder()
+                    .region("us-east-1")
+                    .endpoint(fanOutEndpoint)
+                    .credentials(Credentials.basic("local", "local"))
+                    .cborEnabled(false)
+                    .build();
         }
 
         ClientSettings clientSettings() {
@@ -555,6 +598,7 @@ public final class ThroughputBenchmark {
             if (standIn != null) {
                 standIn.destroy();
             } else if (server != null) {
+                fanOut.close();
                 server.close();
             } else {
                 try (KinesisClient c = syncClient(endpoint, 2)) {
@@ -582,6 +626,7 @@ public final class ThroughputBenchmark {
     private static Meter begin(Target target) {
         if (target.server != null) {
             target.server.resetCounters();
+            target.fanOut.resetCounters();
         }
         System.gc();
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
@@ -750,6 +795,28 @@ public final class ThroughputBenchmark {
         return finish(m, target, paced ? "raw-paced" : "raw", shards.size(), "(threads=shards)");
     }
 
+    /** The enhanced fan-out ceiling: one SDK subscription per shard, on the stand-in's fan-out. */
+    static Result runRawFanOut(Target target) throws Exception {
+        List<Shard> shards;
+        String streamArn;
+        try (KinesisClient client = syncClient(target.endpoint, 2)) {
+            shards = listAll(client, target.stream);
+            streamArn =
+                    client.describeStreamSummary(b -> b.streamName(target.stream))
+                            .streamDescriptionSummary()
+                            .streamARN();
+        }
+        Meter m = begin(target);
+        try (RawFanOutLoop loop =
+                new RawFanOutLoop(
+                        target.fanOutEndpoint, streamArn, shards.size(), target.perShard, m)) {
+            shards.forEach(s -> loop.read(s.shardId()));
+            await(m, "raw fan-out loop");
+        }
+        String calls = target.fanOut != null ? target.fanOut.callsByOperation() : "";
+        return finish(m, target, "raw-efo", shards.size(), calls);
+    }
+
     private static void sleepUntil(long nanoTime) {
         long wait = nanoTime - System.nanoTime();
         if (wait > 0) {
@@ -792,6 +859,7 @@ public final class ThroughputBenchmark {
                     "source-unpaced-sdkparse",
                     "source-ckpt",
                     "source-pg",
+                    "source-efo",
                     "legacy",
                     "legacy-unpaced");
 
@@ -808,6 +876,11 @@ public final class ThroughputBenchmark {
                 env.enableCheckpointing(500);
             }
             var builder = KinesisSource.<byte[]>builder();
+            builder.clientSettings(target.clientSettings());
+            if (kind.equals("source-efo")) {
+                builder.enhancedFanOut("bench-efo-" + System.nanoTime())
+                        .clientSettings(target.fanOutClientSettings());
+            }
             if (kind.equals("source-unpaced")) {
                 builder.set(KinesisSourceOptions.GET_RECORDS_CALLS_PER_SECOND, UNPACED_CALLS);
             }
@@ -828,7 +901,6 @@ public final class ThroughputBenchmark {
                             builder.streamName(target.stream)
                                     // unique: a mirrored position must never be a start point
                                     .appName("bench-" + System.nanoTime())
-                                    .clientSettings(target.clientSettings())
                                     .startingPosition(StartingPosition.trimHorizon())
                                     .deserializer(new OurBytes())
                                     .set(
@@ -876,7 +948,12 @@ public final class ThroughputBenchmark {
                 // cancelled
             }
         }
-        String calls = target.server != null ? target.server.callsByOperation() : "";
+        String calls =
+                target.server == null
+                        ? ""
+                        : kind.equals("source-efo")
+                                ? target.fanOut.callsByOperation()
+                                : target.server.callsByOperation();
         return finish(m, target, reader, parallelism, calls);
     }
 
@@ -939,6 +1016,9 @@ public final class ThroughputBenchmark {
             Result raw = find(results, "raw-paced", -1, r.shards, r.size);
             if (raw == null || unpaced || r.reader.equals("raw")) {
                 raw = find(results, "raw", -1, r.shards, r.size);
+            }
+            if (r.reader.equals("source-efo")) {
+                raw = find(results, "raw-efo", -1, r.shards, r.size);
             }
             Result legacy =
                     find(

@@ -103,7 +103,9 @@ public final class FastKinesisServer implements AutoCloseable {
     /**
      * Serves from a JVM of its own, so a benchmark's reader JVM holds none of its data and pays
      * none of its CPU: {@code FastKinesisServer <shards> <recordsPerShard> <recordBytes>
-     * <threads>}. Prints {@code endpoint <url>} once ready and serves until stdin closes.
+     * <threads>}. Prints {@code endpoint <url>} and {@code fan-out <url>} (a {@link
+     * FastFanOutServer} on the same data, 1,000 records per event) once ready and serves until
+     * stdin closes.
      */
     public static void main(String[] args) throws Exception {
         try (FastKinesisServer server =
@@ -112,7 +114,9 @@ public final class FastKinesisServer implements AutoCloseable {
                         Integer.parseInt(args[1]),
                         Integer.parseInt(args[2]),
                         Integer.parseInt(args[3]))) {
+            FastFanOutServer fanOut = FastFanOutServer.start(server, 1000);
             System.out.println("endpoint " + server.endpoint());
+            System.out.println("fan-out " + fanOut.endpoint());
             System.out.flush();
             while (System.in.read() >= 0) {
                 // serve until the parent closes our stdin (or dies)
@@ -180,6 +184,30 @@ public final class FastKinesisServer implements AutoCloseable {
         return sum;
     }
 
+    int shardCount() {
+        return shards;
+    }
+
+    int recordsPerShard() {
+        return recordsPerShard;
+    }
+
+    /**
+     * Where the JSON objects of records {@code from} (inclusive) to {@code to} (exclusive) of a
+     * shard sit, comma-separated, in {@link #encodedRecords}: {@code [offset, length]}.
+     */
+    int[] slice(int shard, int from, int to) {
+        if (to <= from) {
+            return new int[] {0, 0};
+        }
+        int start = starts[shard][from];
+        return new int[] {start, starts[shard][to] - 1 - start};
+    }
+
+    byte[] encodedRecords(int shard) {
+        return shardJson[shard];
+    }
+
     static String shardId(int index) {
         return String.format("shardId-%012d", index);
     }
@@ -231,33 +259,52 @@ public final class FastKinesisServer implements AutoCloseable {
             String op = target == null ? "" : target.substring(target.indexOf('.') + 1);
             callsByOp.computeIfAbsent(op, k -> new AtomicLong()).incrementAndGet();
             String body = readBody(ex.getRequestBody());
-            switch (op) {
-                case "GetRecords":
-                    getRecords(ex, body);
-                    break;
-                case "GetShardIterator":
-                    getShardIterator(ex, body);
-                    break;
-                case "ListShards":
-                    listShards(ex, body);
-                    break;
-                case "DescribeStream":
-                    describeStream(ex, body);
-                    break;
-                case "DescribeStreamSummary":
-                    describeStreamSummary(ex);
-                    break;
-                default:
-                    error(
-                            ex,
-                            400,
-                            "UnknownOperationException",
-                            "operation '" + op + "' is not served by the benchmark stand-in");
+            if (op.equals("GetRecords")) {
+                getRecords(ex, body);
+            } else {
+                json(ex, answer(op, body));
             }
+        } catch (Refusal e) {
+            error(ex, e.status, e.type, e.getMessage());
         } catch (RuntimeException e) {
             error(ex, 400, "InvalidArgumentException", String.valueOf(e.getMessage()));
         } finally {
             ex.close();
+        }
+    }
+
+    /**
+     * The JSON answer to any operation but GetRecords.
+     *
+     * @throws Refusal for an unknown operation or shard
+     */
+    String answer(String op, String body) {
+        switch (op) {
+            case "GetShardIterator":
+                return getShardIterator(body);
+            case "ListShards":
+                return listShards(body);
+            case "DescribeStream":
+                return describeStream(body);
+            case "DescribeStreamSummary":
+                return describeStreamSummary();
+            default:
+                throw new Refusal(
+                        400,
+                        "UnknownOperationException",
+                        "operation '" + op + "' is not served by the benchmark stand-in");
+        }
+    }
+
+    /** An error answer: HTTP status, Kinesis error type and message. */
+    static final class Refusal extends RuntimeException {
+        final int status;
+        final String type;
+
+        Refusal(int status, String type, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.type = type;
         }
     }
 
@@ -266,7 +313,7 @@ public final class FastKinesisServer implements AutoCloseable {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    private static String str(String body, String field) {
+    static String str(String body, String field) {
         Matcher m = STRING_FIELD.matcher(body);
         while (m.find()) {
             if (m.group(1).equals(field)) {
@@ -309,12 +356,9 @@ public final class FastKinesisServer implements AutoCloseable {
                                 + behind
                                 + "}")
                         .getBytes(StandardCharsets.US_ASCII);
-        int sliceFrom = 0;
-        int sliceLen = 0;
-        if (to > from) {
-            sliceFrom = starts[shard][from];
-            sliceLen = starts[shard][to] - 1 - sliceFrom;
-        }
+        int[] slice = slice(shard, from, to);
+        int sliceFrom = slice[0];
+        int sliceLen = slice[1];
         ex.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
         ex.sendResponseHeaders(200, head.length + sliceLen + tail.length);
         OutputStream os = ex.getResponseBody();
@@ -325,15 +369,31 @@ public final class FastKinesisServer implements AutoCloseable {
         os.write(tail);
     }
 
-    private void getShardIterator(HttpExchange ex, String body) throws IOException {
-        String shardId = str(body, "ShardId");
-        int shard = Integer.parseInt(shardId.substring(shardId.lastIndexOf('-') + 1));
+    private String getShardIterator(String body) {
+        int shard = shardIndex(str(body, "ShardId"));
+        long offset =
+                startOffset(str(body, "ShardIteratorType"), str(body, "StartingSequenceNumber"));
+        return "{\"ShardIterator\":\"" + shard + "/" + offset + "\"}";
+    }
+
+    /**
+     * The index of a shard of this stream.
+     *
+     * @throws Refusal if there is no such shard
+     */
+    int shardIndex(String shardId) {
+        int shard =
+                shardId == null
+                        ? -1
+                        : Integer.parseInt(shardId.substring(shardId.lastIndexOf('-') + 1));
         if (shard < 0 || shard >= shards) {
-            error(ex, 400, "ResourceNotFoundException", "no shard " + shardId);
-            return;
+            throw new Refusal(400, "ResourceNotFoundException", "no shard " + shardId);
         }
-        String type = str(body, "ShardIteratorType");
-        String seq = str(body, "StartingSequenceNumber");
+        return shard;
+    }
+
+    /** Where a reader starting at {@code type} (and {@code seq}) begins in a shard. */
+    long startOffset(String type, String seq) {
         long offset;
         switch (type == null ? "TRIM_HORIZON" : type) {
             case "LATEST":
@@ -348,7 +408,7 @@ public final class FastKinesisServer implements AutoCloseable {
             default: // TRIM_HORIZON, AT_TIMESTAMP (all records share one arrival time)
                 offset = 0;
         }
-        json(ex, "{\"ShardIterator\":\"" + shard + "/" + offset + "\"}");
+        return Math.min(offset, recordsPerShard);
     }
 
     private String shardJson(int i) {
@@ -367,7 +427,7 @@ public final class FastKinesisServer implements AutoCloseable {
                 + "\"}}";
     }
 
-    private void listShards(HttpExchange ex, String body) throws IOException {
+    private String listShards(String body) {
         listShardsCalls.incrementAndGet();
         String token = str(body, "NextToken");
         int from = token == null ? 0 : Integer.parseInt(token.substring(token.indexOf('/') + 1));
@@ -388,14 +448,14 @@ public final class FastKinesisServer implements AutoCloseable {
         if (to < shards) {
             sb.append(",\"NextToken\":\"page/").append(to).append('"');
         }
-        json(ex, sb.append('}').toString());
+        return sb.append('}').toString();
     }
 
-    private String arn() {
+    String arn() {
         return "arn:aws:kinesis:us-east-1:000000000000:stream/" + STREAM;
     }
 
-    private void describeStream(HttpExchange ex, String body) throws IOException {
+    private String describeStream(String body) {
         String startAfter = str(body, "ExclusiveStartShardId");
         int from =
                 startAfter == null
@@ -422,24 +482,22 @@ public final class FastKinesisServer implements AutoCloseable {
                 .append(",\"RetentionPeriodHours\":24,\"StreamCreationTimestamp\":")
                 .append(CREATED_SECONDS)
                 .append(",\"EnhancedMonitoring\":[],\"EncryptionType\":\"NONE\"}}");
-        json(ex, sb.toString());
+        return sb.toString();
     }
 
-    private void describeStreamSummary(HttpExchange ex) throws IOException {
-        json(
-                ex,
-                "{\"StreamDescriptionSummary\":{\"StreamName\":\""
-                        + STREAM
-                        + "\",\"StreamARN\":\""
-                        + arn()
-                        + "\",\"StreamStatus\":\"ACTIVE\",\"StreamModeDetails\":{\"StreamMode\":"
-                        + "\"PROVISIONED\"},\"RetentionPeriodHours\":24,"
-                        + "\"StreamCreationTimestamp\":"
-                        + CREATED_SECONDS
-                        + ",\"EnhancedMonitoring\":[],\"EncryptionType\":\"NONE\","
-                        + "\"OpenShardCount\":"
-                        + shards
-                        + ",\"ConsumerCount\":0}}");
+    private String describeStreamSummary() {
+        return "{\"StreamDescriptionSummary\":{\"StreamName\":\""
+                + STREAM
+                + "\",\"StreamARN\":\""
+                + arn()
+                + "\",\"StreamStatus\":\"ACTIVE\",\"StreamModeDetails\":{\"StreamMode\":"
+                + "\"PROVISIONED\"},\"RetentionPeriodHours\":24,"
+                + "\"StreamCreationTimestamp\":"
+                + CREATED_SECONDS
+                + ",\"EnhancedMonitoring\":[],\"EncryptionType\":\"NONE\","
+                + "\"OpenShardCount\":"
+                + shards
+                + ",\"ConsumerCount\":0}}";
     }
 
     private static void json(HttpExchange ex, String body) throws IOException {

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BufferBudget {
 
     /**
-     * Heap a fetched record costs beyond its payload (the SDK record, its sequence number and
-     * partition key).
+     * Heap a fetched record costs beyond its payload (the {@code RawRecord}, its sequence number
+     * and partition key).
      */
     static final int RECORD_OVERHEAD = 512;
 

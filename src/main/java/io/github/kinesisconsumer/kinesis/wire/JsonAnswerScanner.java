@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.math.BigDecimal;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -256,9 +255,8 @@ final class JsonAnswerScanner {
         pos = from;
         skipValue();
         try {
-            return new BigDecimal(new String(in, from, pos - from, StandardCharsets.US_ASCII))
-                    .scaleByPowerOfTen(3)
-                    .longValue();
+            return RecordsWireFormat.exactMillis(
+                    new String(in, from, pos - from, StandardCharsets.US_ASCII));
         } catch (NumberFormatException e) {
             throw GIVE_UP;
         }

@@ -133,12 +133,17 @@ final class RecordsWireFormat {
         if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT) {
             return Math.multiplyExact(parser.getLongValue(), 1000L);
         }
-        return exactMillis(parser);
+        return exactMillis(parser.getText());
     }
 
-    /** The SDK's own conversion, for any number the fast path does not take. */
-    private static long exactMillis(JsonParser parser) throws IOException {
-        return new BigDecimal(parser.getText()).scaleByPowerOfTen(3).longValue();
+    /**
+     * The SDK's own conversion of an arrival time in epoch seconds, for any number the fast paths
+     * do not take.
+     *
+     * @throws NumberFormatException if the text is not a number
+     */
+    static long exactMillis(String seconds) {
+        return new BigDecimal(seconds).scaleByPowerOfTen(3).longValue();
     }
 
     private static void expect(JsonToken actual, JsonToken expected) throws IOException {
