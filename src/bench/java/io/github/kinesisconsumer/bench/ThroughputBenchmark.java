@@ -792,7 +792,13 @@ public final class ThroughputBenchmark {
             t.join();
         }
         client.close();
-        return finish(m, target, paced ? "raw-paced" : "raw", shards.size(), "(threads=shards)");
+        return finish(
+                m,
+                target,
+                paced ? "raw-paced" : "raw",
+                shards.size(),
+                "(threads=shards) "
+                        + (target.server != null ? target.server.callsByOperation() : ""));
     }
 
     /** The enhanced fan-out ceiling: one SDK subscription per shard, on the stand-in's fan-out. */

@@ -2,6 +2,7 @@ package io.github.kinesisconsumer.kinesis;
 
 import io.github.kinesisconsumer.annotation.PublicEvolving;
 import io.github.kinesisconsumer.kinesis.wire.GetRecordsDecoding;
+import io.github.kinesisconsumer.kinesis.wire.SubscribeToShardDecoding;
 
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
@@ -174,6 +175,13 @@ public final class ClientSettings implements Serializable {
                                         .retryStrategy(
                                                 software.amazon.awssdk.retries.DefaultRetryStrategy
                                                         .doNotRetry())
+                                        .applyMutation(
+                                                o -> {
+                                                    if (GetRecordsDecoding.enabled()) {
+                                                        o.addExecutionInterceptor(
+                                                                new SubscribeToShardDecoding());
+                                                    }
+                                                })
                                         .build());
         if (endpoint != null) {
             builder.endpointOverride(URI.create(endpoint));

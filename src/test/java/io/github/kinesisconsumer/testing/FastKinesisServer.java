@@ -16,12 +16,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -66,6 +68,9 @@ public final class FastKinesisServer implements AutoCloseable {
     private final AtomicLong listShardsCalls = new AtomicLong();
     private final ConcurrentHashMap<String, AtomicLong> callsByOp = new ConcurrentHashMap<>();
 
+    /** Per shard: when its first GetRecords call arrived since the counters were reset, or 0. */
+    private final AtomicLongArray firstCallNanos;
+
     private FastKinesisServer(int shards, int recordsPerShard, int recordBytes, int threads)
             throws IOException {
         this.shards = shards;
@@ -74,6 +79,7 @@ public final class FastKinesisServer implements AutoCloseable {
         this.listPageDefault = 1000;
         this.shardJson = new byte[shards][];
         this.starts = new int[shards][];
+        this.firstCallNanos = new AtomicLongArray(shards);
         if (recordsPerShard > 0) {
             generate();
         }
@@ -151,14 +157,33 @@ public final class FastKinesisServer implements AutoCloseable {
     /** Zeroes the call counters (per benchmark run). */
     public void resetCounters() {
         callsByOp.clear();
+        for (int i = 0; i < shards; i++) {
+            firstCallNanos.set(i, 0);
+        }
         getRecordsCalls.set(0);
         listShardsCalls.set(0);
     }
 
-    /** Calls per operation, for the report (shows what a client actually called). */
+    /**
+     * Calls per operation, for the report (shows what a client actually called), and how far apart
+     * the shards' first GetRecords calls came ("first-call spread"): time a paced reader cannot
+     * make up.
+     */
     public String callsByOperation() {
         StringBuilder sb = new StringBuilder();
         callsByOp.forEach((k, v) -> sb.append(k).append('=').append(v.get()).append(' '));
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+        for (int i = 0; i < shards; i++) {
+            long t = firstCallNanos.get(i);
+            if (t != 0) {
+                first = Math.min(first, t);
+                last = Math.max(last, t);
+            }
+        }
+        if (first <= last) {
+            sb.append(String.format(Locale.ROOT, "first-call-spread=%.0fms", (last - first) / 1e6));
+        }
         return sb.toString().trim();
     }
 
@@ -342,6 +367,7 @@ public final class FastKinesisServer implements AutoCloseable {
             return;
         }
         int shard = Integer.parseInt(it.substring(0, slash));
+        firstCallNanos.compareAndSet(shard, 0, System.nanoTime());
         int from = (int) Math.min(Long.parseLong(it.substring(slash + 1)), recordsPerShard);
         long limit = num(body, "Limit", 10_000);
         int to = (int) Math.min(recordsPerShard, from + Math.max(1, Math.min(limit, 10_000)));

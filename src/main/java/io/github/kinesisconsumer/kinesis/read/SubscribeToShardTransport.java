@@ -3,6 +3,7 @@ package io.github.kinesisconsumer.kinesis.read;
 import io.github.kinesisconsumer.kinesis.FanOutOptions;
 import io.github.kinesisconsumer.kinesis.KinesisCallException;
 import io.github.kinesisconsumer.kinesis.KinesisErrors;
+import io.github.kinesisconsumer.kinesis.wire.DecodedEvents;
 import io.github.kinesisconsumer.kinesis.wire.RawRecord;
 
 import org.reactivestreams.Subscriber;
@@ -138,15 +139,15 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
         line.lastEventMillis = System.currentTimeMillis();
         sub.lastEventNanos = now;
         engine.metrics().subscriptions.increment();
-        SubscribeToShardRequest request =
+        SubscribeToShardRequest.Builder request =
                 SubscribeToShardRequest.builder()
                         .consumerARN(consumerArn)
                         .shardId(lane.shardId)
-                        .startingPosition(SubscribePosition.of(lane.position()))
-                        .build();
+                        .startingPosition(SubscribePosition.of(lane.position()));
+        sub.decoded = DecodedEvents.attachTo(request);
         LOG.debug("subscribing to shard {} from {} (#{})", lane.shardId, lane.position(), sub.id);
         try {
-            sub.future = client.subscribeToShard(request, sub);
+            sub.future = client.subscribeToShard(request.build(), sub);
             sub.future.whenComplete(
                     (ignored, error) -> {
                         if (error != null) {
@@ -209,9 +210,10 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
             return;
         }
         SubscribeToShardEvent event = (SubscribeToShardEvent) item;
+        List<RawRecord> records = sub.decoded.recordsOf(event);
         Long behind = event.millisBehindLatest();
         line.caughtUp = behind != null && behind == 0;
-        if (!event.records().isEmpty()) {
+        if (!records.isEmpty()) {
             line.lastRecordNanos = now;
         }
         String continuation = event.continuationSequenceNumber();
@@ -219,7 +221,7 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
         line.lastEventMillis = System.currentTimeMillis();
         if (engine.deliver(
                 lane,
-                RawRecord.all(event.records()),
+                records,
                 behind,
                 continuation,
                 continuation == null,
@@ -389,6 +391,7 @@ final class SubscribeToShardTransport implements Transport<SubscribeToShardTrans
         volatile Subscription subscription;
         volatile boolean cancelled;
         CompletableFuture<Void> future;
+        DecodedEvents decoded;
         boolean requested;
         boolean ended;
         long lastEventNanos;

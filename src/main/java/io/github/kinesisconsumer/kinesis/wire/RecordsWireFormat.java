@@ -61,6 +61,13 @@ final class RecordsWireFormat {
         }
     }
 
+    /** The records of one answer or event payload held whole in {@code payload}. */
+    static Split split(byte[] payload, boolean cbor) throws IOException {
+        return cbor
+                ? parse(new ByteArrayInputStream(payload), true)
+                : scanOrParse(payload, payload.length);
+    }
+
     private static Split scanOrParse(byte[] answer, int length) throws IOException {
         Split scanned = JsonAnswerScanner.scan(answer, length);
         return scanned != null
