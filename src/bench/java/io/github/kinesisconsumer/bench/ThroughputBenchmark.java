@@ -64,17 +64,20 @@ import java.util.function.LongSupplier;
  * standalone {@link KinesisConsumer#scan}.
  *
  * <p>Data is served by {@link FastKinesisServer} (pre-encoded pages, so the stand-in costs little
- * CPU), or with {@code --kinesalite=http://127.0.0.1:4567} by a real emulator the benchmark fills
- * first.
+ * CPU), and for enhanced fan-out by {@link FastFanOutServer} on the same data (SubscribeToShard
+ * over HTTP/2 with event-stream framing, 1,000 records per event), or with {@code
+ * --kinesalite=http://127.0.0.1:4567} by a real emulator the benchmark fills first.
  *
  * <p>Run with {@code scripts/bench.sh throughput [options]}. Options: {@code --shards=1,4,16,64}
  * {@code --sizes=100,1024} {@code --parallelism=1,2} {@code --records=1000000} (total per run;
  * 300,000 for 1 KB records unless given) {@code --readers=raw,source,legacy,scan} (also {@code
- * raw-paced}, {@code source-unpaced}, {@code legacy-unpaced}, and {@code source-sdkparse}, {@code
+ * raw-paced}, {@code source-unpaced}, {@code legacy-unpaced}; {@code source-sdkparse} and {@code
  * source-unpaced-sdkparse}: the source with the SDK decoding GetRecords answers instead of the
- * library; "x raw" compares a reader with the
- * raw loop of the same pacing — paced readers with {@code raw-paced} when it ran — and "x legacy"
- * with the legacy connector of the same pacing) {@code --rounds=N} (every cell N times, interleaved) {@code --full} (the whole matrix) {@code
+ * library; {@code raw-efo}: one SDK subscription per shard, {@code source-efo} and {@code
+ * source-efo-sdkparse}: the source reading by enhanced fan-out). "x raw" compares a reader with
+ * the raw loop of the same kind and pacing: paced readers with {@code raw-paced} when it ran,
+ * fan-out readers with {@code raw-efo}; "x legacy" with the legacy connector of the same pacing.
+ * {@code --rounds=N} (every cell N times, interleaved) {@code --full} (the whole matrix) {@code
  * --kinesalite=URL} {@code --separate-stand-in} (the stand-in in a JVM of its own; its CPU
  * reported apart) {@code --live-heap} (a full collection every second, printing the live heap
  * against records read: for the backlog memory run, not for throughput).
@@ -866,6 +869,7 @@ public final class ThroughputBenchmark {
                     "source-ckpt",
                     "source-pg",
                     "source-efo",
+                    "source-efo-sdkparse",
                     "legacy",
                     "legacy-unpaced");
 
@@ -957,7 +961,7 @@ public final class ThroughputBenchmark {
         String calls =
                 target.server == null
                         ? ""
-                        : kind.equals("source-efo")
+                        : kind.startsWith("source-efo")
                                 ? target.fanOut.callsByOperation()
                                 : target.server.callsByOperation();
         return finish(m, target, reader, parallelism, calls);
@@ -1023,7 +1027,7 @@ public final class ThroughputBenchmark {
             if (raw == null || unpaced || r.reader.equals("raw")) {
                 raw = find(results, "raw", -1, r.shards, r.size);
             }
-            if (r.reader.equals("source-efo")) {
+            if (r.reader.startsWith("source-efo")) {
                 raw = find(results, "raw-efo", -1, r.shards, r.size);
             }
             Result legacy =
