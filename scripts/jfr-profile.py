@@ -17,6 +17,8 @@ AREAS = [
     ("SDK unmarshalling", "software/amazon/awssdk/protocols/"),
     ("SDK core pipeline", "software/amazon/awssdk/core/"),
     ("Apache HTTP client", "org/apache/http/"),
+    ("Netty (the SDK's HTTP/2 client)", "io/netty/"),
+    ("event-stream framing", "software/amazon/eventstream/"),
     ("our reading engine (kinesis.read)", "io/github/kinesisconsumer/kinesis/read/"),
     ("our source reader", "io/github/kinesisconsumer/source/"),
     ("Flink runtime", "org/apache/flink/"),
@@ -25,6 +27,8 @@ AREAS = [
 # Stacks through the benchmark's in-process stand-in (its set-up and its handlers) are left out:
 # the figures are the reader's.
 STAND_IN = ("io/github/kinesisconsumer/testing/", "sun/net/httpserver/")
+# ... and so are samples of the stand-ins' own threads (the fan-out stand-in's Netty event loops).
+STAND_IN_THREADS = ("fast-fan-out-", "fast-kinesis-", "HTTP-Dispatcher")
 
 
 def frame_name(frame):
@@ -39,8 +43,9 @@ def stacks(recording):
          recording], check=True, capture_output=True, text=True).stdout
     for event in json.loads(out)["recording"]["events"]:
         trace = event["values"].get("stackTrace")
+        thread = (event["values"].get("sampledThread") or {}).get("javaName") or ""
         if trace:
-            yield [frame_name(f) for f in reversed(trace["frames"])], trace["frames"]
+            yield [frame_name(f) for f in reversed(trace["frames"])], trace["frames"], thread
 
 
 def main():
@@ -51,9 +56,9 @@ def main():
     own = collections.Counter()
     total = 0
     left_out = 0
-    for names, frames in stacks(recording):
+    for names, frames, thread in stacks(recording):
         types = {f["method"]["type"]["name"] for f in frames}
-        if any(t.startswith(STAND_IN) for t in types):
+        if any(t.startswith(STAND_IN) for t in types) or thread.startswith(STAND_IN_THREADS):
             left_out += 1
             continue
         total += 1
