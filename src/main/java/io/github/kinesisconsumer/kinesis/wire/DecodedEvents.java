@@ -2,7 +2,6 @@ package io.github.kinesisconsumer.kinesis.wire;
 
 import io.github.kinesisconsumer.annotation.Internal;
 
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
@@ -38,13 +37,8 @@ public final class DecodedEvents {
      */
     public static DecodedEvents attachTo(SubscribeToShardRequest.Builder request) {
         DecodedEvents holder = new DecodedEvents();
-        AwsRequestOverrideConfiguration existing = request.overrideConfiguration();
         request.overrideConfiguration(
-                (existing == null
-                                ? AwsRequestOverrideConfiguration.builder()
-                                : existing.toBuilder())
-                        .putExecutionAttribute(ATTRIBUTE, holder)
-                        .build());
+                DecodedRecords.with(request.overrideConfiguration(), ATTRIBUTE, holder));
         return holder;
     }
 

@@ -31,14 +31,16 @@ public final class DecodedRecords {
      */
     public static DecodedRecords attachTo(GetRecordsRequest.Builder request) {
         DecodedRecords holder = new DecodedRecords();
-        AwsRequestOverrideConfiguration existing = request.overrideConfiguration();
-        request.overrideConfiguration(
-                (existing == null
-                                ? AwsRequestOverrideConfiguration.builder()
-                                : existing.toBuilder())
-                        .putExecutionAttribute(ATTRIBUTE, holder)
-                        .build());
+        request.overrideConfiguration(with(request.overrideConfiguration(), ATTRIBUTE, holder));
         return holder;
+    }
+
+    /** {@code existing} (or none) with one more execution attribute. */
+    static <T> AwsRequestOverrideConfiguration with(
+            AwsRequestOverrideConfiguration existing, ExecutionAttribute<T> attribute, T value) {
+        return (existing == null ? AwsRequestOverrideConfiguration.builder() : existing.toBuilder())
+                .putExecutionAttribute(attribute, value)
+                .build();
     }
 
     void set(List<RawRecord> decoded) {
